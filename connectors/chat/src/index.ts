@@ -1,0 +1,1 @@
+export { chatConnector, type ChatConnectorConfig } from './connector.ts';

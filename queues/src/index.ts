@@ -1,0 +1,2 @@
+export * from './topology.ts';
+export * from './backend.ts';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('defaults to the embedded database, the PostgreSQL queue backend and port 3000', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, databaseUrl: null, redisUrl: null, defaultCountry: 'NO', publicBaseUrl: 'http://localhost:3000' });
+    expect(config.roles).toEqual({ web: true, worker: true });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, 'DATABASE_URL'],
+    [{ DEFAULT_COUNTRY: 'norway' }, 'DEFAULT_COUNTRY'],
+    [{ HUB_ROLES: 'web,cron' }, 'HUB_ROLES'],
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET'],
+    [{ TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000' }, 'TWILIO_AUTH_TOKEN'],
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }, 'DATABASE_URL'],
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+  ])('rejects %o with one line naming %s', (env, variable) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(variable);
+    expect((error as Error).message).not.toContain('\n');
+  });
+
+  it('never seeds in production and trims the public base URL', () => {
+    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PUBLIC_BASE_URL: 'https://hub.example.no/' });
+    expect(config.seed.enabled).toBe(false);
+    expect(config.publicBaseUrl).toBe('https://hub.example.no');
+  });
+});

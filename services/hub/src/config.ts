@@ -1,0 +1,169 @@
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
+const url = (protocols: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a URL with protocol ${protocols.join(' or ')}`);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as NO').default('NO'),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INTEGRATION_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-f]{32}$/i, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_API_KEY_SID: z.string().regex(/^SK[0-9a-f]{32}$/i, 'must look like SK followed by 32 hex digits').optional(),
+  TWILIO_API_KEY_SECRET: z.string().min(16).optional(),
+  TWILIO_API_BASE_URL: url(['http:', 'https:']).optional(),
+  FAX_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  FAX_PROVIDER_URL: url(['http:', 'https:']).optional(),
+  FAX_PROVIDER_TOKEN: z.string().min(1).optional(),
+  FAX_FROM_NUMBER: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a fax number such as +4722334455').optional(),
+  SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  HUB_ROLES: z
+    .string()
+    .default('web,worker')
+    .transform((value) => value.split(',').map((role) => role.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(['web', 'worker'])).min(1, 'must name web, worker or both')),
+  QUEUE_PREFIX: z.string().regex(/^[a-z0-9_]{1,40}$/, 'must be 1-40 lower-case letters, digits or _').default('sentral'),
+  SEED_DEMO: bool.default(true),
+  SEED_CUSTOMERS: z.coerce.number().int().min(0).max(200_000).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  AGENT_DISCONNECT_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  DISPATCH_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  DISPOSITION_CODES: z
+    .string()
+    .default('resolved,follow-up,complaint,churn-risk,sale,no-action')
+    .transform((value) => [...new Set(value.split(',').map((code) => code.trim()).filter(Boolean))])
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'must be a comma-separated list of lower-case codes such as resolved,follow-up')).min(1, 'must name at least one code')),
+  WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  REPORT_TIME_ZONE: z
+    .string()
+    .default('Europe/Oslo')
+    .refine((zone) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: zone });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Oslo'),
+  SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
+  SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
+  SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  publicBaseUrl: string;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  dataDir: string;
+  defaultCountry: string;
+  jwtSecret: string | null;
+  integrationApiKey: string | null;
+  /** Voice: account credentials; an API key for agents' browser calls; another REST base URL (proxy or stand-in). */
+  twilio: { accountSid: string; authToken: string; apiKeySid: string | null; apiKeySecret: string | null; apiBaseUrl: string | null } | null;
+  faxWebhookSecret: string | null;
+  /** Outbound fax replies: the provider's HTTP endpoint and our own number. */
+  faxProvider: { url: string; token: string | null; fromNumber: string | null } | null;
+  /** Encrypts channel credentials (mailbox passwords) at rest; generated in DATA_DIR outside production. */
+  secretsKey: string | null;
+  /** Email/fax sends: how often a transient failure is retried, and the first back-off (doubling). */
+  outbound: { attempts: number; backoffMs: number };
+  roles: { web: boolean; worker: boolean };
+  queuePrefix: string;
+  seed: { enabled: boolean; customers: number };
+  logLevel: Env['LOG_LEVEL'];
+  worker: { concurrency: number; lockDurationMs: number };
+  agentDisconnectGraceMs: number;
+  dispatchSweepMs: number;
+  /** What an agent may choose at wrap-up, and the wrap-up time the desktop counts down. */
+  wrapUp: { dispositions: readonly string[]; seconds: number };
+  /** Days, weeks and report intervals start in this time zone. */
+  reportTimeZone: string;
+  /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
+  segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment once; the result is frozen and passed down explicitly. */
+export function loadConfig(env: Record<string, string | undefined>): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid configuration: ${String(issue.path[0] ?? 'environment')} ${issue.message}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
+    throw new ConfigError('invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (Boolean(e.TWILIO_ACCOUNT_SID) !== Boolean(e.TWILIO_AUTH_TOKEN)) {
+    throw new ConfigError('invalid configuration: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together');
+  }
+  if (Boolean(e.TWILIO_API_KEY_SID) !== Boolean(e.TWILIO_API_KEY_SECRET)) {
+    throw new ConfigError('invalid configuration: TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET must be set together');
+  }
+  if (e.SEGMENT_A_SHARE > e.SEGMENT_B_SHARE) {
+    throw new ConfigError('invalid configuration: SEGMENT_A_SHARE must not be larger than SEGMENT_B_SHARE');
+  }
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new ConfigError('invalid configuration: REDIS_URL needs DATABASE_URL (the embedded database serves one process only)');
+  }
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL ?? null,
+    redisUrl: e.REDIS_URL ?? null,
+    dataDir: e.DATA_DIR,
+    defaultCountry: e.DEFAULT_COUNTRY,
+    jwtSecret: e.JWT_SECRET ?? null,
+    integrationApiKey: e.INTEGRATION_API_KEY ?? null,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            apiKeySid: e.TWILIO_API_KEY_SID ?? null,
+            apiKeySecret: e.TWILIO_API_KEY_SECRET ?? null,
+            apiBaseUrl: e.TWILIO_API_BASE_URL?.replace(/\/$/, '') ?? null,
+          }
+        : null,
+    faxWebhookSecret: e.FAX_WEBHOOK_SECRET ?? null,
+    faxProvider: e.FAX_PROVIDER_URL ? { url: e.FAX_PROVIDER_URL, token: e.FAX_PROVIDER_TOKEN ?? null, fromNumber: e.FAX_FROM_NUMBER ?? null } : null,
+    secretsKey: e.SECRETS_KEY ?? null,
+    outbound: { attempts: e.OUTBOUND_ATTEMPTS, backoffMs: e.OUTBOUND_BACKOFF_MS },
+    roles: { web: e.HUB_ROLES.includes('web'), worker: e.HUB_ROLES.includes('worker') },
+    queuePrefix: e.QUEUE_PREFIX,
+    seed: { enabled: e.SEED_DEMO && e.NODE_ENV !== 'production', customers: e.SEED_CUSTOMERS },
+    logLevel: e.LOG_LEVEL,
+    worker: { concurrency: e.WORKER_CONCURRENCY, lockDurationMs: e.JOB_LOCK_MS },
+    agentDisconnectGraceMs: e.AGENT_DISCONNECT_GRACE_MS,
+    dispatchSweepMs: e.DISPATCH_SWEEP_MS,
+    wrapUp: Object.freeze({ dispositions: Object.freeze(e.DISPOSITION_CODES), seconds: e.WRAP_UP_SECONDS }),
+    reportTimeZone: e.REPORT_TIME_ZONE,
+    segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
+  });
+}

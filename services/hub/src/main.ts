@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { applyMigrations, createDatabase, startEmbeddedPostgres, withAdvisoryLock, type EmbeddedDatabase } from '@sentral/db';
+import { createQueueBackend } from '@sentral/queues';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { loadOrCreateSecret } from './auth/tokens.ts';
+import { hashPassword } from './auth/passwords.ts';
+import { seedDemoTenant } from './seed/demo-tenant.ts';
+import { createApp } from './app.ts';
+
+const SEED_LOCK = 72_190_333;
+
+/** Builds the real dependencies from the environment and runs the hub until SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(join(config.dataDir, 'pg'), (line) => logger.debug({ line }, 'embedded postgres'));
+    databaseUrl = embedded.url;
+    logger.info('using the embedded PostgreSQL in %s', join(config.dataDir, 'pg'));
+  }
+  const migrations = await applyMigrations(databaseUrl);
+  if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
+
+  const db = createDatabase(databaseUrl);
+  const queues = createQueueBackend(
+    config.redisUrl
+      ? { kind: 'redis', redisUrl: config.redisUrl, prefix: config.queuePrefix }
+      : { kind: 'postgres', databaseUrl, schema: `${config.queuePrefix}_jobs` },
+  );
+  logger.info({ queueBackend: queues.kind, roles: config.roles }, 'starting');
+
+  if (config.seed.enabled) {
+    const seeded = await withAdvisoryLock(databaseUrl, SEED_LOCK, () =>
+      seedDemoTenant(db, { customers: config.seed.customers, hashPassword }),
+    );
+    if (seeded.seeded) logger.info({ customers: seeded.customers, agents: seeded.agents }, 'demo tenant seeded');
+  }
+
+  const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecret(config.dataDir));
+  // Outside production the mailbox-password key is generated once and kept beside the JWT secret.
+  const secretsKey = config.secretsKey ?? (config.env === 'production' ? null : await loadOrCreateSecret(config.dataDir, 'secrets-key'));
+  const app = createApp({ config, db, databaseUrl, queues, logger, jwtSecret, secretsKey });
+  const port = await app.start();
+  if (port !== null) logger.info({ port, url: `http://localhost:${port}` }, 'Sentral is listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    const steps: Array<[string, () => Promise<unknown>]> = [
+      ['hub', () => app.stop()],
+      ['queues', () => queues.close()],
+      ['database', () => db.$disconnect()],
+      ['embedded database', async () => embedded?.stop()],
+    ];
+    let failed = false;
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (error) {
+        failed = true;
+        logger.error({ err: error, step: name }, 'shutdown step failed');
+      }
+    }
+    logger.info({ failed }, 'stopped');
+    process.exit(failed ? 1 : 0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Sentral failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

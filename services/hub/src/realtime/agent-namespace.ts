@@ -1,0 +1,123 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { z } from 'zod';
+import { agentClientSchemas, rooms, SentralError, type Ack, type AgentClientEvents, type AgentServerEvents, type ErrorBody } from '@sentral/contract';
+import type { AgentPrincipal, TokenService } from '../auth/tokens.ts';
+import type { AgentWork } from '../contacts/service.ts';
+import type { Database } from '@sentral/db';
+import type { Logger } from '../logger.ts';
+import type { Dispatcher } from '../routing/dispatcher.ts';
+
+type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal }>;
+type EventName = keyof typeof agentClientSchemas;
+
+/** Turns any failure into the contract's ack error; unexpected ones are logged, never leaked. */
+export function toAckError(error: unknown, logger: Logger): ErrorBody {
+  if (error instanceof SentralError) return error.toJSON();
+  logger.error({ err: error }, 'realtime handler failed');
+  return { code: 'INTERNAL', message: 'internal error' };
+}
+
+/** The `/agent` namespace: token-checked handshake, one room per agent, validated events with acks. */
+export function attachAgentNamespace(
+  io: Server,
+  deps: { tokens: TokenService; work: AgentWork; dispatcher: Dispatcher; db: Database; logger: Logger; disconnectGraceMs: number },
+): { stop(): void } {
+  const { tokens, work, dispatcher, db, logger } = deps;
+  const graceTimers = new Set<NodeJS.Timeout>();
+  const namespace = io.of('/agent') as unknown as Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal }>;
+
+  namespace.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string') {
+      next(Object.assign(new Error('a token is required'), { data: { code: 'UNAUTHENTICATED', message: 'a token is required' } }));
+      return;
+    }
+    tokens
+      .verify(token)
+      .then(async (agent) => {
+        // A token of a deleted agent must not open a session.
+        const exists = await db.agent.findUnique({ where: { id: agent.id }, select: { id: true } });
+        if (!exists) throw new SentralError('UNAUTHENTICATED', 'unknown agent');
+        socket.data.agent = agent;
+        next();
+      })
+      .catch((error: unknown) => {
+        const body = error instanceof SentralError ? error.toJSON() : { code: 'UNAUTHENTICATED', message: 'invalid token' };
+        next(Object.assign(new Error(body.message), { data: body }));
+      });
+  });
+
+  const handlers: { [E in EventName]: (agent: AgentPrincipal, payload: z.infer<(typeof agentClientSchemas)[E]>) => Promise<object> } = {
+    'offer:accept': async (agent, { offerId }) => ({ contact: await work.accept(agent, offerId) }),
+    'offer:reject': async (agent, { offerId }) => {
+      await work.reject(agent, offerId);
+      return {};
+    },
+    'agent:state': async (agent, { state }) => work.setState(agent, state),
+    'contact:send': async (agent, { contactId, text, clientMessageId }) => ({ message: await work.send(agent, contactId, text, clientMessageId) }),
+    'contact:transfer': async (agent, { contactId, to, note }) => work.transfer(agent, contactId, to, note),
+    'contact:end': async (agent, { contactId, disposition, notes }) => {
+      await work.end(agent, contactId, { disposition, notes });
+      return {};
+    },
+    'contact:wrap-up': async (agent, { contactId, disposition, notes }) => {
+      await work.wrapUp(agent, contactId, { disposition, notes });
+      return {};
+    },
+  };
+
+  namespace.on('connection', (socket: AgentSocket) => {
+    const agent = socket.data.agent;
+    void socket.join(rooms.agent(agent.id));
+    // Offers made while the agent was away from the socket are shown again.
+    dispatcher
+      .pendingOffersFor(agent.id)
+      .then((offers) => offers.forEach((offer) => socket.emit('contact:offer', offer)))
+      .catch((error: unknown) => logger.error({ err: error }, 'could not re-send pending offers'));
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      const reply = typeof ack === 'function' ? (ack as (res: Ack<object>) => void) : () => undefined;
+      if (!(event in handlers)) {
+        reply({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `unknown event "${event}"` } });
+        return;
+      }
+      const name = event as EventName;
+      const parsed = agentClientSchemas[name].safeParse(args[0]);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const code = issue.code === 'too_big' ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
+        reply({ ok: false, error: { code, message: `${issue.path.join('.') || 'payload'}: ${issue.message}` } });
+        return;
+      }
+      const handler = handlers[name] as (a: AgentPrincipal, p: unknown) => Promise<object>;
+      handler(agent, parsed.data)
+        .then((result) => reply({ ok: true, ...result }))
+        .catch((error: unknown) => reply({ ok: false, error: toAckError(error, logger) }));
+    });
+
+    socket.on('disconnect', () => {
+      // A closed laptop must not keep receiving offers: after a grace period with no socket left, go offline.
+      const timer = setTimeout(() => {
+        graceTimers.delete(timer);
+        namespace
+          .in(rooms.agent(agent.id))
+          .fetchSockets()
+          .then(async (remaining) => {
+            if (remaining.length > 0) return;
+            const current = await db.agent.findUnique({ where: { id: agent.id }, select: { state: true } });
+            if (current && current.state !== 'offline') await work.setState(agent, 'offline', 'system:disconnect');
+          })
+          .catch((error: unknown) => logger.warn({ err: error }, 'disconnect check failed'));
+      }, deps.disconnectGraceMs);
+      timer.unref();
+      graceTimers.add(timer);
+    });
+  });
+  return {
+    stop() {
+      for (const timer of graceTimers) clearTimeout(timer);
+      graceTimers.clear();
+    },
+  };
+}

@@ -1,0 +1,164 @@
+import type { Channel, Segment } from '@sentral/contract';
+
+/**
+ * The contact-centre figures, defined once and computed from stored contact timelines. The live
+ * wallboard, the KPI progress and the historical reports all go through these functions, so a
+ * figure means the same wherever it is shown.
+ *
+ * Definitions (the contact counts in the interval in which it entered its queue):
+ * - offered: contacts that entered a queue (were queued, or left while waiting);
+ * - answered: offered contacts an agent accepted; abandoned: the customer left while waiting;
+ * - service level: answered within the threshold ÷ (answered + abandoned); the threshold is the
+ *   queue's (e.g. 20 s), or for a contact with a response due time (email, fax) that due time;
+ * - abandonment rate: abandoned ÷ (answered + abandoned);
+ * - speed of answer: accepted − queued, averaged over answered contacts (ASA);
+ * - handling time: accepted → ended plus the wrap-up after it, averaged over ended contacts (AHT);
+ * - satisfaction: the mean of the 1–10 ratings given.
+ * Contacts still waiting count as offered but in none of the ratios until they are answered or leave.
+ */
+export interface ContactFacts {
+  id: string;
+  queueId: string;
+  channel: Channel;
+  /** The agent who answered it (null when nobody did). */
+  agentId: string | null;
+  /** The customer's segment; null for unidentified customers. */
+  segment: Segment | null;
+  status: string;
+  createdAt: Date;
+  queuedAt: Date | null;
+  acceptedAt: Date | null;
+  endedAt: Date | null;
+  /** After-contact work in seconds (ended → wrapped up); 0 when none was recorded. */
+  wrapUpSeconds: number;
+  /** Seconds from entering the queue to the promised first response (email, fax); null: the queue's threshold applies. */
+  dueSeconds: number | null;
+  transfers: number;
+  rating: number | null;
+}
+
+/** Sums from which every rate follows; tallies add up, so intervals and groups merge exactly. */
+export interface Tally {
+  offered: number;
+  answered: number;
+  answeredWithinThreshold: number;
+  abandoned: number;
+  waitSeconds: number;
+  handled: number;
+  handleSeconds: number;
+  transfers: number;
+  ratings: number;
+  ratingSum: number;
+}
+
+export interface Rates {
+  serviceLevel: number | null;
+  asaSeconds: number | null;
+  ahtSeconds: number | null;
+  abandonRate: number | null;
+  satisfaction: number | null;
+}
+
+export type Summary = Tally & Rates;
+
+const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
+
+/** When the contact started waiting: queued, or created when it left before it was queued. */
+export function enteredAt(contact: Pick<ContactFacts, 'queuedAt' | 'createdAt'>): Date {
+  return contact.queuedAt ?? contact.createdAt;
+}
+
+export function isOffered(contact: ContactFacts): boolean {
+  return contact.queuedAt !== null || contact.status === 'abandoned';
+}
+
+export function isWaiting(contact: Pick<ContactFacts, 'status'>): boolean {
+  return contact.status === 'queued' || contact.status === 'offered';
+}
+
+export function emptyTally(): Tally {
+  return { offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, waitSeconds: 0, handled: 0, handleSeconds: 0, transfers: 0, ratings: 0, ratingSum: 0 };
+}
+
+/** Adds one contact to a tally in place; `thresholdSeconds` is its queue's service-level threshold. */
+export function addContact(tally: Tally, contact: ContactFacts, thresholdSeconds: number): Tally {
+  if (!isOffered(contact)) return tally;
+  tally.offered += 1;
+  tally.transfers += contact.transfers;
+  if (contact.rating !== null) {
+    tally.ratings += 1;
+    tally.ratingSum += contact.rating;
+  }
+  if (contact.acceptedAt) {
+    const wait = Math.max(0, seconds(enteredAt(contact), contact.acceptedAt));
+    tally.answered += 1;
+    tally.waitSeconds += wait;
+    if (wait <= (contact.dueSeconds ?? thresholdSeconds)) tally.answeredWithinThreshold += 1;
+    if (contact.endedAt && contact.status === 'ended') {
+      tally.handled += 1;
+      tally.handleSeconds += Math.max(0, seconds(contact.acceptedAt, contact.endedAt)) + contact.wrapUpSeconds;
+    }
+  } else if (contact.status === 'abandoned') {
+    tally.abandoned += 1;
+  }
+  return tally;
+}
+
+export function mergeTallies(into: Tally, other: Tally): Tally {
+  for (const key of Object.keys(into) as Array<keyof Tally>) into[key] += other[key];
+  return into;
+}
+
+export function ratesOf(tally: Tally): Rates {
+  const finished = tally.answered + tally.abandoned;
+  return {
+    serviceLevel: finished ? tally.answeredWithinThreshold / finished : null,
+    asaSeconds: tally.answered ? tally.waitSeconds / tally.answered : null,
+    ahtSeconds: tally.handled ? tally.handleSeconds / tally.handled : null,
+    abandonRate: finished ? tally.abandoned / finished : null,
+    satisfaction: tally.ratings ? tally.ratingSum / tally.ratings : null,
+  };
+}
+
+export function summarise(contacts: Iterable<ContactFacts>, thresholdFor: (queueId: string) => number): Summary {
+  const tally = emptyTally();
+  for (const contact of contacts) addContact(tally, contact, thresholdFor(contact.queueId));
+  return { ...tally, ...ratesOf(tally) };
+}
+
+/** Tallies per group; `keyOf` returning null leaves the contact out. */
+export function tallyBy(contacts: Iterable<ContactFacts>, keyOf: (contact: ContactFacts) => string | null, thresholdFor: (queueId: string) => number): Map<string, Tally> {
+  const groups = new Map<string, Tally>();
+  for (const contact of contacts) {
+    const key = keyOf(contact);
+    if (key === null) continue;
+    let tally = groups.get(key);
+    if (!tally) groups.set(key, (tally = emptyTally()));
+    addContact(tally, contact, thresholdFor(contact.queueId));
+  }
+  return groups;
+}
+
+/** Contacts waiting at instant `at`: entered their queue and neither answered nor gone by then. */
+export function waitingAt(contacts: Iterable<ContactFacts>, at: Date): number {
+  let waiting = 0;
+  for (const contact of contacts) {
+    if (!isOffered(contact)) continue;
+    const left = contact.acceptedAt ?? contact.endedAt;
+    if (enteredAt(contact) <= at && (!left || left > at)) waiting += 1;
+  }
+  return waiting;
+}
+
+/** The current queue: how many wait now and how long the longest has waited (seconds). */
+export function queueNow(contacts: Iterable<ContactFacts>, now: Date): { waiting: number; longestWaitSeconds: number } {
+  let waiting = 0;
+  let oldest: Date | null = null;
+  for (const contact of contacts) {
+    if (!isWaiting(contact)) continue;
+    waiting += 1;
+    const since = enteredAt(contact);
+    if (!oldest || since < oldest) oldest = since;
+  }
+  return { waiting, longestWaitSeconds: oldest ? Math.max(0, seconds(oldest, now)) : 0 };
+}

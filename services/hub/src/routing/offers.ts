@@ -1,0 +1,66 @@
+import type { Channel, ContactOffer, TransferRecord } from '@sentral/contract';
+import type { Database } from '@sentral/db';
+import { buildScreenPop } from '../contacts/screen-pop.ts';
+import { transcript } from '../contacts/messages.ts';
+
+/** What an offer shows about its contact; the rest comes from stored facts at offer time. */
+export interface OfferFacts {
+  offerId: string;
+  contactId: string;
+  expiresAt: Date;
+  channel: Channel;
+  queueId: string;
+  priority: number;
+  subject: string | null;
+  from: string | null;
+}
+
+const TRANSCRIPT_FOR_NEXT_AGENT = 20;
+const MESSAGE_PREVIEW = 2_000;
+
+/** Earlier agents' transfers of this contact, oldest first, with their notes (one small query per offer). */
+export async function transfersOf(db: Database, contactId: string): Promise<TransferRecord[]> {
+  const events = await db.$queryRaw<Array<{ at: Date; data: Record<string, unknown> }>>`
+    SELECT at, data FROM "ContactEvent" WHERE "contactId" = ${contactId}::uuid AND type = 'transferred' ORDER BY id`;
+  return events.map((event) => {
+    const data = event.data as { fromAgentId?: string; fromAgentName?: string; toQueue?: string; toAgentId?: string; toAgentName?: string; note?: string | null };
+    return {
+      at: event.at.toISOString(),
+      from: { agentId: data.fromAgentId ?? null, name: data.fromAgentName ?? null },
+      to: data.toAgentId ? { agentId: data.toAgentId, name: data.toAgentName ?? null } : { queue: data.toQueue ?? null },
+      note: data.note ?? null,
+    };
+  });
+}
+
+/**
+ * The offer as the agent sees it: the 360 screen pop, and for a transferred contact the notes
+ * left by the agents before and the conversation so far, so nobody asks the customer again.
+ */
+export async function presentOffer(db: Database, facts: OfferFacts): Promise<ContactOffer> {
+  const [screenPop, transfers] = await Promise.all([buildScreenPop(db, facts.contactId), transfersOf(db, facts.contactId)]);
+  if (transfers.length > 0) {
+    const messages = await transcript(db, facts.contactId);
+    screenPop.transfers = transfers;
+    screenPop.conversation = messages.slice(-TRANSCRIPT_FOR_NEXT_AGENT).map((message) => ({
+      from: message.from,
+      at: message.at,
+      text: message.text.length > MESSAGE_PREVIEW ? `${message.text.slice(0, MESSAGE_PREVIEW)}…` : message.text,
+    }));
+  }
+  await db.offer.update({ where: { id: facts.offerId }, data: { screenPop: screenPop as object } });
+  return {
+    offerId: facts.offerId,
+    expiresAt: facts.expiresAt.toISOString(),
+    contact: {
+      id: facts.contactId,
+      channel: facts.channel,
+      queue: facts.queueId,
+      priority: facts.priority,
+      subject: facts.subject,
+      from: facts.from,
+      ...(transfers.length > 0 ? { transferNote: transfers.at(-1)!.note } : {}),
+    },
+    screenPop,
+  };
+}

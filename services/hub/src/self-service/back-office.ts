@@ -1,0 +1,168 @@
+import { timingSafeEqual } from 'node:crypto';
+import { languages, type Language, type OrderFact, type SelfService } from '@sentral/contract';
+import type { Database, Prisma } from '@sentral/db';
+import { isUniqueViolation } from '../contacts/messages.ts';
+import { evidenceStrength, normalisePhone } from '../pipeline/identify.ts';
+
+const closedOrderStatuses = ['delivered', 'cancelled'];
+const MAX_CUSTOMERS_PER_NUMBER = 6;
+const MAX_ORDERS = 10;
+const DAY_MS = 86_400_000;
+
+/** Order numbers are stored as ORD-1000452; callers key the digits. */
+function orderNumbers(reference: string): string[] {
+  const digits = reference.replace(/\D/g, '');
+  return [...new Set([reference.trim().toUpperCase(), `ORD-${digits}`])];
+}
+
+function asLanguage(value: string): Language {
+  return (languages as readonly string[]).includes(value) ? (value as Language) : 'nb';
+}
+
+function sameSecret(keyed: string, stored: unknown): boolean {
+  if (typeof stored !== 'string' || stored.length === 0) return false;
+  const left = Buffer.from(keyed);
+  const right = Buffer.from(stored.replace(/\s/g, ''));
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Working days after `from`, skipping Saturdays and Sundays (public holidays are not known here). */
+export function addWorkingDays(from: Date, days: number): Date {
+  let date = new Date(from.getTime());
+  let left = days;
+  while (left > 0) {
+    date = new Date(date.getTime() + DAY_MS);
+    const weekday = date.getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left -= 1;
+  }
+  return date;
+}
+
+type OrderWithShipments = Prisma.OrderGetPayload<{ include: { shipments: true } }>;
+
+function toOrderFact(order: OrderWithShipments): OrderFact {
+  return {
+    number: order.number,
+    status: order.status,
+    placedAt: order.placedAt.toISOString(),
+    expectedDelivery: order.expectedDelivery?.toISOString() ?? null,
+    shipments: [...order.shipments]
+      .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime())
+      .map((s) => ({ carrier: s.carrier, trackingNumber: s.trackingNumber, status: s.status, updatedAt: s.updatedAt.toISOString() })),
+  };
+}
+
+/**
+ * The customer's back-office facts as a self-service channel may read them. Everything is a read
+ * of stored facts except `recordPayment`, which is idempotent by the attempt's reference.
+ */
+export function createSelfService(db: Database, defaultCountry: string): SelfService {
+  return {
+    async customersByPhone(rawNumber) {
+      const phone = normalisePhone(rawNumber, defaultCountry);
+      if (!phone) return { phone: null, customers: [], confidence: 0 };
+      const matches = await db.customerIdentity.findMany({
+        where: { kind: 'phone', value: phone },
+        select: { customer: { select: { id: true, name: true, language: true, currency: true, updatedAt: true } } },
+        orderBy: { customer: { updatedAt: 'desc' } },
+        take: MAX_CUSTOMERS_PER_NUMBER,
+      });
+      const customers = matches.map(({ customer }) => ({ id: customer.id, name: customer.name, language: asLanguage(customer.language), currency: customer.currency }));
+      return { phone, customers, confidence: evidenceStrength.phone };
+    },
+
+    async verify(reference, secret) {
+      const keyedReference = reference.replace(/\D/g, '');
+      const keyedSecret = secret.replace(/\D/g, '');
+      if (!keyedReference || !keyedSecret) return { verified: false, claimedCustomerId: null };
+      const candidates = await db.$queryRaw<Array<{ id: string; name: string; language: string; currency: string; pin: string | null; postcode: string | null }>>`
+        SELECT c.id, c.name, c.language, c.currency, c.attributes->>'pin' AS pin, c.attributes->>'postcode' AS postcode
+        FROM "Customer" c WHERE c.attributes->>'customerNumber' = ${keyedReference}
+        UNION
+        SELECT c.id, c.name, c.language, c.currency, c.attributes->>'pin' AS pin, c.attributes->>'postcode' AS postcode
+        FROM "Customer" c JOIN "Order" o ON o."customerId" = c.id
+        WHERE o.number = ANY(${orderNumbers(keyedReference)}::text[])`;
+      // A PIN is the stronger factor: it is checked first, against every candidate.
+      for (const factor of ['pin', 'postcode'] as const) {
+        const matching = candidates.filter((candidate) => sameSecret(keyedSecret, candidate[factor]));
+        if (matching.length === 1) {
+          const [customer] = matching as [(typeof matching)[number]];
+          return { verified: true, factor, customer: { id: customer.id, name: customer.name, language: asLanguage(customer.language), currency: customer.currency } };
+        }
+      }
+      return { verified: false, claimedCustomerId: candidates.length === 1 ? candidates[0]!.id : null };
+    },
+
+    async openOrders(customerId) {
+      const orders = await db.order.findMany({
+        where: { customerId, status: { notIn: closedOrderStatuses } },
+        include: { shipments: true },
+        orderBy: { placedAt: 'desc' },
+        take: MAX_ORDERS,
+      });
+      return orders.map(toOrderFact);
+    },
+
+    async order(reference) {
+      const order = await db.order.findFirst({ where: { number: { in: orderNumbers(reference) } }, include: { shipments: true } });
+      return order ? toOrderFact(order) : null;
+    },
+
+    async stock(productNumber) {
+      const product = await db.product.findUnique({ where: { number: productNumber.trim() } });
+      return product
+        ? { productNumber: product.number, name: product.name, inStock: product.inStock, restockDate: product.restockDate?.toISOString() ?? null }
+        : null;
+    },
+
+    async deliveryEstimate(postcode, country, from = new Date()) {
+      const keyed = postcode.trim();
+      const zone = await db.deliveryZone.findFirst({
+        where: { country, postcodeFrom: { lte: keyed }, postcodeTo: { gte: keyed } },
+        orderBy: { postcodeFrom: 'desc' },
+      });
+      // Postcodes are compared as text, so only same-length codes are in range.
+      if (!zone || zone.postcodeFrom.length !== keyed.length) return null;
+      return { postcode: keyed, country, workingDays: zone.workingDays, expectedDate: addWorkingDays(from, zone.workingDays).toISOString() };
+    },
+
+    async openInvoices(customerId) {
+      const now = new Date();
+      const invoices = await db.invoice.findMany({ where: { customerId, paidAt: null }, orderBy: { dueDate: 'asc' }, take: 20 });
+      return invoices.map((invoice) => ({
+        number: invoice.number,
+        amount: invoice.amount.toFixed(2),
+        currency: invoice.currency,
+        dueDate: invoice.dueDate.toISOString(),
+        overdue: invoice.dueDate < now,
+      }));
+    },
+
+    async recordPayment(outcome) {
+      try {
+        return await db.$transaction(async (tx) => {
+          const invoice = await tx.invoice.findUnique({ where: { number: outcome.invoiceNumber }, select: { id: true, paidAt: true } });
+          if (!invoice) throw new Error(`invoice ${outcome.invoiceNumber} does not exist`);
+          await tx.invoicePayment.create({
+            data: {
+              invoiceId: invoice.id,
+              channel: outcome.channel,
+              reference: outcome.reference,
+              amount: outcome.amount,
+              currency: outcome.currency,
+              succeeded: outcome.succeeded,
+              confirmation: outcome.confirmation ?? null,
+              failure: outcome.failure ?? null,
+            },
+          });
+          if (outcome.succeeded && !invoice.paidAt) await tx.invoice.update({ where: { id: invoice.id }, data: { paidAt: new Date() } });
+          return { recorded: true };
+        });
+      } catch (error) {
+        // The same attempt reported again (a retried webhook): it is already on the invoice.
+        if (isUniqueViolation(error)) return { recorded: false };
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { applyMigrations, createDatabase, type Database } from '@sentral/db';
+import { testPostgresUrl } from './env.ts';
+
+export interface TestDatabase {
+  url: string;
+  db: Database;
+  drop(): Promise<void>;
+}
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: testPostgresUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of its own for one test file, migrated exactly as the hub migrates at start. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `sentral_t_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = withDatabase(testPostgresUrl, name);
+  await applyMigrations(url);
+  const db = createDatabase(url);
+  return {
+    url,
+    db,
+    async drop() {
+      await db.$disconnect();
+      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
