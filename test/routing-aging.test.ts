@@ -79,9 +79,14 @@ describe('priority with aging', () => {
 
     const contact = await db.contact.findUniqueOrThrow({ where: { id: c.contactId } });
     const overdueAt = new Date(contact.queuedAt!.getTime() + MAX_WAIT_SECONDS * 1000);
-    const offers = await db.offer.findMany({ where: { agentId: agent.id }, orderBy: { createdAt: 'asc' }, include: { contact: { select: { priority: true, queuedAt: true } } } });
-    const beforeOverdue = offers.filter((offer) => offer.createdAt < overdueAt);
-    const firstAfter = offers.find((offer) => offer.createdAt >= overdueAt);
+    // Ordered by the instant each choice was made: an offer chosen just before the C customer became
+    // overdue may be stored just after, and that is still a choice made while it was not overdue.
+    const decisions = await db.routingDecision.findMany({ where: { kind: 'offered', agentId: agent.id }, include: { contact: { select: { priority: true, queuedAt: true } } } });
+    const offers = decisions
+      .map((decision) => ({ ...decision, decidedAt: new Date((decision.data as { decidedAt: string }).decidedAt) }))
+      .sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime());
+    const beforeOverdue = offers.filter((offer) => offer.decidedAt < overdueAt);
+    const firstAfter = offers.find((offer) => offer.decidedAt >= overdueAt);
 
     expect(contact.priority).toBe(10);
     // While it was not overdue, A customers who came after it went first: priority counts.

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { ContactOffer } from '@sentral/contract';
+import type { AcceptedContact, ContactOffer } from '@sentral/contract';
 import type { Socket } from 'socket.io-client';
 import { call, connect, login, next, record, until } from '../support/sockets.ts';
 import { createQueueBackend, contactJobs, queueNames, type ContactJobData, type QueueBackend } from '@sentral/queues';
@@ -29,6 +29,24 @@ describe('the agent desktop in Chromium', () => {
     await browser?.close();
     await jobs?.close();
     await hub?.stop();
+  });
+
+  // Every test starts from an empty desk: a test that stopped half-way leaves no tab, offer or
+  // wrap-up behind for the next one to trip over.
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    const { token } = await login(hub.url, 'agent@demo.test', 'agent');
+    const response = await fetch(`${hub.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    const desk = (await response.json()) as { contacts: AcceptedContact[]; offers: ContactOffer[]; wrapUps: AcceptedContact[] };
+    if (desk.contacts.length + desk.offers.length + desk.wrapUps.length === 0) return;
+    const socket = await connect(hub.url, '/agent', { token });
+    try {
+      for (const offer of desk.offers) await call(socket, 'offer:reject', { offerId: offer.offerId });
+      for (const contact of desk.contacts) await call(socket, 'contact:end', { contactId: contact.id, disposition: 'resolved' });
+      for (const contact of desk.wrapUps) await call(socket, 'contact:wrap-up', { contactId: contact.id, disposition: 'resolved' });
+    } finally {
+      socket.close();
+    }
   });
 
   async function openDesktop(baseUrl = hub.url): Promise<Page> {

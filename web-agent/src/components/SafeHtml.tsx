@@ -3,6 +3,16 @@ import { useMemo } from 'react';
 
 // Remote content (tracking pixels, fonts) is blocked; inline images arrive as data: URLs.
 const FRAME_POLICY = "default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; font-src data:";
+const INLINE_SOURCE = /^(data:image\/|blob:)/i;
+
+// The frame's policy alone is not enough: a relative `src` resolves against the desktop's own origin,
+// and the browser may start fetching it before the policy applies. Such sources are dropped outright.
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  for (const attribute of ['src', 'poster'] as const) {
+    const value = node.getAttribute(attribute);
+    if (value !== null && !INLINE_SOURCE.test(value.trim())) node.removeAttribute(attribute);
+  }
+});
 
 /**
  * Shows an email's HTML body. The connector sanitised it already; it is sanitised again here and

@@ -504,6 +504,8 @@ export function createRoutingEngine(deps: {
           ...(choice.others ? { others: choice.others } : {}),
           target: contact.step,
           rank: Math.round(board.rank(contact, now) * 100) / 100,
+          // The claim lands a moment later; this is the instant the ranking was made at.
+          decidedAt: new Date(now).toISOString(),
           waitedSeconds: Math.round((now - contact.queuedAt) / 1000),
           overdue: board.overdue(contact, now),
         },
