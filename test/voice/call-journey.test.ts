@@ -236,4 +236,33 @@ describe('a call through the IVR to an agent', () => {
     await caller.hangUp();
     expect(await call(agentSocket, 'agent:state', { state: 'away' })).toMatchObject({ ok: true });
   });
+
+  it('calls the agent again when Twilio reports the first call failed before it has answered the request to place it', async () => {
+    // Twilio may send a leg's final status before the hub has the new call's sid back from the REST
+    // request. The first agent leg is reported busy, and processed, before the cloud answers its creation.
+    let report: Promise<number> | undefined;
+    const stop = voice.cloud.onRequest(async (request) => {
+      if (request.kind !== 'create' || !request.params['Url']?.startsWith(voice.webhooks.publicUrl('/webhooks/twilio/voice/agent'))) return;
+      stop();
+      const base = voice.webhooks.baseParams({ callSid: request.callSid, from: ourNumber, to: request.params['To']!, direction: 'outbound-api' });
+      report = voice.webhooks.post(request.params['StatusCallback']!, { ...base, CallStatus: 'busy' }).then((response) => response.status);
+      await report;
+    });
+    const { caller, contactId, agentLeg } = await acceptedCall('+4722000043');
+    const first = voice.cloud.requests.find((r) => r.callSid === agentLeg)!;
+    const again = await voice.cloud.waitFor((r) => r.kind === 'create' && r.callSid !== agentLeg && r.params['Url'] === first.params['Url']);
+    expect(await report).toBe(204);
+    expect(again.params['To']).toBe(first.params['To']);
+    // The late answer to the first creation does not make the failed leg the agent's leg again.
+    const agentCallSid = async () => {
+      const stored = await voice.hub.database.db.connectorSession.findFirstOrThrow({ where: { key: `call:${caller.callSid}` } });
+      return (stored.value as { bridge?: { agentCallSid?: string | null } }).bridge?.agentCallSid;
+    };
+    await until(async () => (await agentCallSid()) === again.callSid);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await agentCallSid()).toBe(again.callSid);
+    expect(await call(agentSocket, 'contact:end', { contactId })).toMatchObject({ ok: true });
+    await caller.hangUp();
+    expect(await call(agentSocket, 'agent:state', { state: 'away' })).toMatchObject({ ok: true });
+  });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { SentralError, type ConnectorLogger, type ContactIntake, type Language, type MonitorRequest, type OutboundEvent, type SelfServicePorts } from '@sentral/contract';
 import { agentIdentity, type CallControl } from './calls.ts';
 import type { IvrFlow } from './flow.ts';
@@ -273,11 +274,11 @@ export class VoiceChannel {
   }
 
   /** Twilio's call status callbacks: the customer hung up (abandoned or ended), a call back or an agent leg failed. */
-  async status(params: CallParams, leg: { leg: 'agent' | 'callback'; contactId: string } | null): Promise<void> {
+  async status(params: CallParams, leg: { leg: 'agent' | 'callback'; contactId: string; dial?: string | null } | null): Promise<void> {
     if (!params.CallStatus || !finalStatuses.has(params.CallStatus)) return;
     const status = params.CallStatus;
     if (leg?.leg === 'agent') {
-      if (status !== 'completed') await this.agentMissed(params.CallSid, leg.contactId, status);
+      if (status !== 'completed') await this.agentMissed(params.CallSid, leg.contactId, status, leg.dial ?? null);
       return;
     }
     if (leg?.leg === 'callback') {
@@ -307,14 +308,18 @@ export class VoiceChannel {
    * The agent's phone or browser did not take the call (a browser reconnecting, a busy phone): it
    * is called once more, while the caller waits on hold in the conference.
    */
-  private async agentMissed(agentCallSid: string, contactId: string, status: string): Promise<void> {
+  private async agentMissed(agentCallSid: string, contactId: string, status: string, dial: string | null): Promise<void> {
     const loaded = await this.sessions.byContact(contactId);
     if (!loaded) return;
     const retry = await this.sessions.update(loaded.session.callSid, (draft) => {
       const bridge = draft.bridge;
-      if (!bridge || draft.ended || bridge.agentCallSid !== agentCallSid || bridge.attempts >= MAX_AGENT_ATTEMPTS) return null;
+      if (!bridge || draft.ended || bridge.attempts >= MAX_AGENT_ATTEMPTS) return null;
+      // The status may arrive before the dialled call's sid was recorded: the attempt's token tells it.
+      const thisAttempt = dial ? bridge.dial === dial && (bridge.agentCallSid === null || bridge.agentCallSid === agentCallSid) : bridge.agentCallSid === agentCallSid;
+      if (!thisAttempt) return null;
       bridge.attempts += 1;
       bridge.agentCallSid = null;
+      bridge.dial = newDialToken();
       return draft;
     });
     this.deps.logger.warn({ contactId, status, retrying: Boolean(retry?.changed) }, 'the agent leg of a call was not answered');
@@ -430,7 +435,7 @@ export class VoiceChannel {
     if (!loaded) return;
     const bridged = await this.sessions.update(loaded.session.callSid, (draft) => {
       if (draft.ended || draft.bridge?.agentId === agentId) return null;
-      draft.bridge = { conference: `sentral-${contactId}`, agentId, agentCallSid: null, attempts: 1 };
+      draft.bridge = { conference: `sentral-${contactId}`, agentId, agentCallSid: null, attempts: 1, dial: newDialToken() };
       return draft;
     });
     if (!bridged?.changed) return;
@@ -448,6 +453,7 @@ export class VoiceChannel {
     const agentNumber = await this.deps.ports.agents.voiceNumber(agentId);
     // Twilio places calls only from its own or verified numbers: the number the customer dialled.
     const callerId = session.to;
+    const dial = session.bridge?.dial ?? null;
     if (!callerId) {
       this.deps.logger.warn({ contactId }, 'no number to call the agent from');
       return;
@@ -457,10 +463,11 @@ export class VoiceChannel {
         to: agentNumber ?? `client:${agentIdentity(agentId)}`,
         from: callerId,
         url: this.deps.urls.agent(contactId),
-        statusCallback: this.deps.urls.status({ leg: 'agent', contactId }),
+        statusCallback: this.deps.urls.status({ leg: 'agent', contactId, dial }),
       });
       await this.sessions.update(session.callSid, (draft) => {
-        if (draft.bridge?.agentId !== agentId) return null;
+        // Not when this attempt was already reported missed (and perhaps dialled again) meanwhile.
+        if (draft.bridge?.agentId !== agentId || draft.bridge.dial !== dial) return null;
         draft.bridge.agentCallSid = agentCallSid;
         return draft;
       });
@@ -553,4 +560,8 @@ function callerInput(params: CallParams): CallerInput {
     speech: params.SpeechResult ?? null,
     payment: params.Result ? { result: params.Result, confirmation: params.PaymentConfirmationCode ?? null, error: params.PaymentError ?? null } : null,
   };
+}
+
+function newDialToken(): string {
+  return randomBytes(8).toString('hex');
 }

@@ -62,7 +62,17 @@ export const callSessionSchema = z.object({
   }),
   /** The leg that carries the customer now: the inbound call, or our call back. */
   activeCallSid: z.string(),
-  bridge: z.object({ conference: z.string(), agentId: z.string(), agentCallSid: z.string().nullable(), attempts: z.number().int().min(1).default(1) }).nullable(),
+  bridge: z
+    .object({
+      conference: z.string(),
+      agentId: z.string(),
+      agentCallSid: z.string().nullable(),
+      attempts: z.number().int().min(1).default(1),
+      // Names one attempt at calling the agent; its status callbacks carry it, so a status that comes
+      // before the call's sid is recorded still counts, and a repeated or stale one changes nothing.
+      dial: z.string().nullable().default(null),
+    })
+    .nullable(),
   /** What the hub said to a caller who is not with an agent (e.g. the queue is closed): spoken at the next chance. */
   notice: z.string().nullable().default(null),
   ended: z.boolean(),

@@ -73,8 +73,9 @@ export class VoiceUrls {
     return `${this.base}/survey?c=${contactId}`;
   }
 
-  status(leg?: { leg: 'agent' | 'callback'; contactId: string }): string {
-    return leg ? `${this.base}/status?leg=${leg.leg}&c=${leg.contactId}` : `${this.base}/status`;
+  status(leg?: { leg: 'agent' | 'callback'; contactId: string; dial?: string | null }): string {
+    if (!leg) return `${this.base}/status`;
+    return `${this.base}/status?leg=${leg.leg}&c=${leg.contactId}${leg.dial ? `&d=${leg.dial}` : ''}`;
   }
 }
 

@@ -26,7 +26,7 @@ const callParamsSchema = z.object({
 
 const contactQuery = z.object({ c: z.string().uuid() });
 const stepQuery = z.object({ s: z.coerce.number().int().min(0).max(100_000) });
-const statusQuery = z.union([z.object({ leg: z.enum(['agent', 'callback']), c: z.string().uuid() }), z.object({}).strict()]);
+const statusQuery = z.union([z.object({ leg: z.enum(['agent', 'callback']), c: z.string().uuid(), d: z.string().regex(/^[0-9a-f]{8,32}$/).optional() }), z.object({}).strict()]);
 
 type Handler = (params: CallParams, query: URLSearchParams) => Promise<string | null>;
 
@@ -90,8 +90,8 @@ export function voiceWebhooks(options: {
     '/status': {
       twiml: false,
       handle: async (params, query) => {
-        const leg = queryOf(statusQuery, query) as { leg?: 'agent' | 'callback'; c?: string };
-        await channel().status(params, leg.leg && leg.c ? { leg: leg.leg, contactId: leg.c } : null);
+        const leg = queryOf(statusQuery, query) as { leg?: 'agent' | 'callback'; c?: string; d?: string };
+        await channel().status(params, leg.leg && leg.c ? { leg: leg.leg, contactId: leg.c, dial: leg.d ?? null } : null);
         return null;
       },
     },

@@ -31,7 +31,7 @@ async function readForm(req: IncomingMessage): Promise<Record<string, string>> {
  */
 export class TwilioCloud {
   readonly requests: RestRequest[] = [];
-  private readonly listeners = new Set<(request: RestRequest) => void>();
+  private readonly listeners = new Set<(request: RestRequest) => void | Promise<void>>();
 
   private constructor(
     private readonly server: Server,
@@ -63,8 +63,11 @@ export class TwilioCloud {
     return cloud;
   }
 
-  /** Calls `listener` with every request from now on; returns the unsubscribe. */
-  onRequest(listener: (request: RestRequest) => void): () => void {
+  /**
+   * Calls `listener` with every request from now on; returns the unsubscribe. The request is answered
+   * once the listeners are done, so a listener can make things happen before the caller gets its answer.
+   */
+  onRequest(listener: (request: RestRequest) => void | Promise<void>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -105,7 +108,7 @@ export class TwilioCloud {
     const callSid = update ? update[1]! : newCallSid();
     const request: RestRequest = { method: req.method, path, callSid, kind: update ? 'update' : 'create', params, at: Date.now() };
     this.requests.push(request);
-    for (const listener of [...this.listeners]) listener(request);
+    await Promise.all([...this.listeners].map((listener) => listener(request)));
     const status = update ? (params['Status'] ?? 'in-progress') : 'queued';
     return {
       status: creating ? 201 : 200,
