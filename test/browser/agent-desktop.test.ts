@@ -331,7 +331,12 @@ describe('the agent desktop in Chromium', () => {
     await page.getByTestId('screen-pop').getByRole('button', { name: /Godta/ }).click();
     const panel = page.getByTestId('customer-panel');
     await panel.getByRole('searchbox').fill(customer.email);
+    expect(await panel.getByRole('searchbox').inputValue()).toBe(customer.email);
     await panel.getByRole('button', { name: 'Søk' }).click();
+    // Whatever the search shows (matches, none, an error) is in the failure message if it is not the customer.
+    const outcome = panel.locator('ul.matches, .link-customer p.muted.small, .link-customer [role="alert"]').first();
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain(customer.name);
     await panel.getByRole('listitem').filter({ hasText: customer.name }).getByRole('button', { name: 'Koble' }).click();
     await panel.getByTestId('customer-name').getByText(customer.name).waitFor();
     await panel.getByTestId('open-orders').waitFor();
