@@ -11,22 +11,32 @@ const closedStatuses = ['ended', 'abandoned'] as const;
  * row-locks the contact, so concurrent senders get gap-free, ordered numbers. A message resent
  * with the same clientMessageId returns the stored one instead of a copy.
  */
-export async function appendMessage(
-  tx: Tx,
-  input: { contactId: string; author: Author; text: string; clientMessageId?: string | null | undefined; agentId?: string | null } & MessageExtras,
-): Promise<ChatMessage> {
+export async function appendMessage(tx: Tx, input: MessageInput): Promise<ChatMessage> {
+  return (await appendToContact(tx, input)).message;
+}
+
+type MessageInput = { contactId: string; author: Author; text: string; clientMessageId?: string | null | undefined; agentId?: string | null } & MessageExtras;
+
+/** `appendMessage`, also telling who has the contact now and in which state (read in the same statement). */
+export async function appendToContact(tx: Tx, input: MessageInput): Promise<{ message: ChatMessage; contact: { agentId: string | null; status: string } }> {
   if (input.clientMessageId) {
     const existing = await tx.message.findUnique({
       where: { contactId_clientMessageId: { contactId: input.contactId, clientMessageId: input.clientMessageId } },
+      include: { contact: { select: { agentId: true, status: true } } },
     });
-    if (existing) return toChatMessage(existing);
+    if (existing) return { message: toChatMessage(existing), contact: existing.contact };
   }
-  const bumped = await tx.contact.updateMany({
-    where: { id: input.contactId, status: { notIn: [...closedStatuses] } },
-    data: { messageCount: { increment: 1 } },
-  });
-  if (bumped.count === 0) throw new SentralError('CONFLICT', 'the conversation has ended');
-  const { messageCount } = await tx.contact.findUniqueOrThrow({ where: { id: input.contactId }, select: { messageCount: true } });
+  // One UPDATE … RETURNING: the new count is the message's number.
+  const { messageCount, ...contact } = await tx.contact
+    .update({
+      where: { id: input.contactId, status: { notIn: [...closedStatuses] } },
+      data: { messageCount: { increment: 1 } },
+      select: { messageCount: true, agentId: true, status: true },
+    })
+    .catch((error: unknown) => {
+      if (isNotFound(error)) throw new SentralError('CONFLICT', 'the conversation has ended');
+      throw error;
+    });
   const stored = await tx.message.create({
     data: {
       contactId: input.contactId,
@@ -41,7 +51,7 @@ export async function appendMessage(
       delivery: input.delivery ?? null,
     },
   });
-  return toChatMessage(stored);
+  return { message: toChatMessage(stored), contact };
 }
 
 /** What email and fax add to a message: the channel's own id, sanitised HTML, header facts, outbound delivery state. */
@@ -86,6 +96,10 @@ export async function transcript(db: Database | Tx, contactId: string): Promise<
     },
   });
   return rows.map(toChatMessage);
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
 
 export function isUniqueViolation(error: unknown): boolean {

@@ -15,7 +15,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
-import { appendMessage, isUniqueViolation, recordEvent } from '../contacts/messages.ts';
+import { appendMessage, appendToContact, isUniqueViolation, recordEvent } from '../contacts/messages.ts';
 import { queuePlaces } from '../routing/queue-position.ts';
 import type { QueueDirectory } from './queue-directory.ts';
 import { conversationFields, inboundMessageSchema, type Conversations } from './conversations.ts';
@@ -169,11 +169,10 @@ export function createIntake(deps: {
     },
 
     async customerMessage(contactId, input) {
-      const { message, agentId, status } = await db.$transaction(async (tx) => {
-        const stored = await appendMessage(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId });
-        const contact = await tx.contact.findUniqueOrThrow({ where: { id: contactId }, select: { agentId: true, status: true } });
-        return { message: stored, ...contact };
-      });
+      const {
+        message,
+        contact: { agentId, status },
+      } = await db.$transaction((tx) => appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId }));
       if (agentId && status === 'accepted') notifier.toAgent(agentId, 'contact:message', { contactId, message });
       return { id: message.id, seq: message.seq, at: message.at };
     },
