@@ -329,6 +329,8 @@ describe('the agent desktop in Chromium', () => {
     const sent = await call<{ contactId: string }>(chat, 'message', { text: 'Hei, jeg glemte å skrive e-posten min' });
     await page.getByTestId('screen-pop').getByText('Ukjent kunde').waitFor();
     await page.getByTestId('screen-pop').getByRole('button', { name: /Godta/ }).click();
+    // The conversation is on screen before the agent starts searching beside it.
+    await page.getByTestId('workspace').getByText('glemte å skrive e-posten').waitFor();
     const panel = page.getByTestId('customer-panel');
     await panel.getByRole('searchbox').fill(customer.email);
     expect(await panel.getByRole('searchbox').inputValue()).toBe(customer.email);
