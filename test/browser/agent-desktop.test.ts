@@ -328,12 +328,20 @@ describe('the agent desktop in Chromium', () => {
     const chat = await chatFrom({ name: 'Ukjent besøkende' });
     const sent = await call<{ contactId: string }>(chat, 'message', { text: 'Hei, jeg glemte å skrive e-posten min' });
     await page.getByTestId('screen-pop').getByText('Ukjent kunde').waitFor();
+    // A busy machine paints late: the desktop's move of focus to the reply box, two frames after the
+    // accept, then comes after the agent has already clicked into the customer search.
+    await page.evaluate(() => {
+      const original = window.requestAnimationFrame.bind(window);
+      (window as unknown as { __restoreFrames: () => void }).__restoreFrames = () => (window.requestAnimationFrame = original);
+      window.requestAnimationFrame = (callback) => window.setTimeout(() => callback(performance.now()), 400);
+    });
     await page.getByTestId('screen-pop').getByRole('button', { name: /Godta/ }).click();
-    // The conversation is on screen before the agent starts searching beside it.
-    await page.getByTestId('workspace').getByText('glemte å skrive e-posten').waitFor();
     const panel = page.getByTestId('customer-panel');
     await panel.getByRole('searchbox').fill(customer.email);
+    await page.waitForTimeout(1_200);
+    expect(await panel.getByRole('searchbox').evaluate((box) => box === document.activeElement)).toBe(true);
     expect(await panel.getByRole('searchbox').inputValue()).toBe(customer.email);
+    await page.evaluate(() => (window as unknown as { __restoreFrames: () => void }).__restoreFrames());
     await panel.getByRole('button', { name: 'Søk' }).click();
     // Whatever the search shows (matches, none, an error) is in the failure message if it is not the customer.
     const outcome = panel.locator('ul.matches, .link-customer p.muted.small, .link-customer [role="alert"]').first();

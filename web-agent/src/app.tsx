@@ -83,8 +83,19 @@ function useHashRoute(): [string, (hash: string) => void] {
   return [hash, (next) => (window.location.hash = next)];
 }
 
+/**
+ * Moves focus once the next screen is painted, unless the agent has meanwhile put it in a field of
+ * their own: a search typed into the customer panel right after accepting must not end up in the reply.
+ */
 function focusSoon(selector: string) {
-  requestAnimationFrame(() => requestAnimationFrame(() => document.querySelector<HTMLElement>(selector)?.focus()));
+  const before = document.activeElement;
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const now = document.activeElement;
+      if (now !== before && now instanceof HTMLElement && now.matches('input, textarea, select, [contenteditable="true"]')) return;
+      document.querySelector<HTMLElement>(selector)?.focus();
+    }),
+  );
 }
 
 function Desktop(props: { token: string; language: Language; onLanguage(language: Language): void; onSignOut(expired: boolean): void }) {
