@@ -314,9 +314,9 @@ export class VoiceChannel {
     const retry = await this.sessions.update(loaded.session.callSid, (draft) => {
       const bridge = draft.bridge;
       if (!bridge || draft.ended || bridge.attempts >= MAX_AGENT_ATTEMPTS) return null;
-      // The status may arrive before the dialled call's sid was recorded: the attempt's token tells it.
-      const thisAttempt = dial ? bridge.dial === dial && (bridge.agentCallSid === null || bridge.agentCallSid === agentCallSid) : bridge.agentCallSid === agentCallSid;
-      if (!thisAttempt) return null;
+      // Each attempt is dialled once under its own token, so the token alone names it, even before the
+      // call's sid is recorded. Legs dialled without one (before tokens existed) are matched by sid.
+      if (dial ? bridge.dial !== dial : bridge.agentCallSid !== agentCallSid) return null;
       bridge.attempts += 1;
       bridge.agentCallSid = null;
       bridge.dial = newDialToken();
