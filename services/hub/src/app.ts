@@ -38,6 +38,7 @@ import { channelContext } from './channels/wiring.ts';
 import { createConversations } from './pipeline/conversations.ts';
 import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
+import { createRateLimits } from './limits/rate-limits.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps): App {
   // Large enough that an oversized chat message reaches validation and gets a clear error back.
   const io = new Server({ maxHttpBufferSize: 2_000_000, serveClient: false, cors: { origin: true } });
   const adapterResources = attachAdapter(io, deps);
+  const limitStore = createLimitStore(deps);
+  const limits = createRateLimits(limitStore, config.rateLimits, logger);
 
   // Connectors need the intake and the notifier needs the connectors: the lookup closes over the registry built below.
   const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
@@ -117,7 +120,7 @@ export function createApp(deps: AppDeps): App {
       let port: number | null = null;
       if (httpServer) {
         const routes = [
-          ...apiRoutes({ db, tokens, work, dispatcher, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
+          ...apiRoutes({ db, tokens, work, dispatcher, limits, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
           ...mailboxes.routes(),
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
@@ -190,8 +193,22 @@ export function createApp(deps: AppDeps): App {
       await jobs.close();
       await outbound.close();
       await adapterResources.close();
+      await limitStore.close();
     },
   };
+}
+
+/** Where rate-limit counters live: the Redis the hub already uses, else a small pool on its database. */
+function createLimitStore(deps: AppDeps): { redis: Redis | null; pool: pg.Pool | null; prefix: string; close(): Promise<void> } {
+  const { config, logger } = deps;
+  if (config.redisUrl) {
+    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    redis.on('error', (error) => logger.warn({ err: error }, 'rate limit redis error'));
+    return { redis, pool: null, prefix: config.queuePrefix, close: async () => void redis.disconnect() };
+  }
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 2 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'rate limit pool error'));
+  return { redis: null, pool, prefix: config.queuePrefix, close: () => pool.end() };
 }
 
 function attachAdapter(io: Server, deps: AppDeps): { close(): Promise<void> } {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limitPolicies, type LimitName, type LimitPolicy } from './limits/rate-limits.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 const url = (protocols: string[]) =>
@@ -65,6 +66,23 @@ const envSchema = z.object({
   SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
   SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  RATE_LIMITS: z
+    .string()
+    .default('{}')
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"login:account":{"points":5,"durationSeconds":900}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z.partialRecord(
+        z.enum(Object.keys(limitPolicies) as [LimitName, ...LimitName[]]),
+        z.object({ points: z.number().int().min(1).max(1_000_000), durationSeconds: z.number().int().min(1).max(86_400), blockSeconds: z.number().int().min(0).max(86_400).optional() }).strict(),
+      ),
+    ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -101,6 +119,8 @@ export interface Config {
   reportTimeZone: string;
   /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
+  /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
+  rateLimits: Readonly<Partial<Record<LimitName, LimitPolicy>>>;
 }
 
 export class ConfigError extends Error {
@@ -165,5 +185,6 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     wrapUp: Object.freeze({ dispositions: Object.freeze(e.DISPOSITION_CODES), seconds: e.WRAP_UP_SECONDS }),
     reportTimeZone: e.REPORT_TIME_ZONE,
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
+    rateLimits: Object.freeze(e.RATE_LIMITS),
   });
 }

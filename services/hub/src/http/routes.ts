@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { AgentWork } from '../contacts/service.ts';
 import { transcript } from '../contacts/messages.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
 import { customerInput, customerSearchQuery, customerView, searchCustomers, upsertCustomer } from './customers.ts';
 import { defineRoute, type RouteDefinition } from './route.ts';
 import { routingRoutes } from './routing-routes.ts';
@@ -23,6 +24,7 @@ export function apiRoutes(deps: {
   tokens: TokenService;
   work: AgentWork;
   dispatcher: Dispatcher;
+  limits: RateLimits;
   defaultCountry: string;
   wrapUp?: { dispositions: readonly string[]; seconds: number };
 }): RouteDefinition[] {

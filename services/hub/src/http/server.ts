@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { SentralError, type ConnectorWebhook } from '@sentral/contract';
+import { retryAfterOf } from '../limits/rate-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
@@ -87,6 +88,8 @@ export function createHttpApp(deps: {
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const known = toSentralError(error);
     if (known.code === 'INTERNAL') logger.error({ err: error, path: req.path }, 'request failed');
+    const retryAfter = retryAfterOf(known);
+    if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
     res.status(known.status).json({ error: known.toJSON() });
   };
   app.use(onError);
