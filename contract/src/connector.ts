@@ -1,4 +1,5 @@
 import type { Channel, JourneyStep } from './domain.ts';
+import type { ChatLink, ChatOption } from './realtime.ts';
 import type { AgentDeviceGrant, ChannelIdentification, SelfServicePorts } from './self-service.ts';
 
 /**
@@ -100,7 +101,7 @@ export interface ContactIntake {
 
 /** What the hub sends back out through a channel. */
 export type OutboundEvent =
-  | { kind: 'message'; contactId: string; from: 'agent' | 'bot' | 'system'; text: string; at: string; seq?: number }
+  | { kind: 'message'; contactId: string; from: 'agent' | 'bot' | 'system'; text: string; at: string; seq?: number; options?: ChatOption[]; links?: ChatLink[] }
   | { kind: 'queue'; contactId: string; position: number; estimatedWaitSeconds: number }
   | { kind: 'ended'; contactId: string; by: 'agent' | 'customer' | 'system'; at: string }
   /** An agent was offered the contact (a channel may call the customer back now). */

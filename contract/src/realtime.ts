@@ -173,7 +173,8 @@ export const chatHandshakeSchema = z
   .strict();
 
 export const chatClientSchemas = {
-  message: z.object({ text, clientMessageId: z.string().min(1).max(100).optional() }).strict(),
+  /** `optionId` answers a bot message's options (a tapped button); `text` then carries the option's label. */
+  message: z.object({ text, clientMessageId: z.string().min(1).max(100).optional(), optionId: z.string().regex(/^[a-z0-9:_-]{1,64}$/).optional() }).strict(),
   end: z.object({}).strict(),
   /** The visitor started or stopped typing; forwarded to the agent of an accepted conversation. */
   typing: z.object({ typing: z.boolean() }).strict(),
@@ -181,9 +182,30 @@ export const chatClientSchemas = {
   rating: ratingSchema,
 } as const;
 
+/** A choice a bot offers with its message; the widget shows it as a button and sends `optionId` back. */
+export interface ChatOption {
+  id: string;
+  label: string;
+}
+
+/** A link a bot message carries (e.g. the knowledge-base article an answer came from). */
+export interface ChatLink {
+  title: string;
+  url: string;
+}
+
+export interface ChatServerMessage {
+  from: 'agent' | 'bot' | 'system';
+  text: string;
+  at: string;
+  seq?: number;
+  options?: ChatOption[];
+  links?: ChatLink[];
+}
+
 export interface ChatServerEvents {
   session: (payload: { visitorId: string; contactId: string | null }) => void;
-  message: (payload: { from: 'agent' | 'bot' | 'system'; text: string; at: string; seq?: number }) => void;
+  message: (payload: ChatServerMessage) => void;
   queue: (payload: { position: number; estimatedWaitSeconds: number }) => void;
   ended: (payload: { by: 'agent' | 'customer' | 'system'; at: string }) => void;
 }

@@ -141,3 +141,29 @@ export interface AgentDeviceGrant {
   identity: string;
   expiresAt: string;
 }
+
+/** The customer's intent in a chat text, as a trained classifier reads it; `intent` is null below its confidence floor. */
+export interface IntentGuess {
+  intent: string | null;
+  score: number;
+}
+
+/** Classifies what a customer wrote. The language is always given: Norwegian and Danish are never guessed apart. */
+export interface IntentClassifier {
+  classify(text: string, language: Language): Promise<IntentGuess>;
+}
+
+/** A published knowledge-base article as a search or a bot shows it. */
+export interface ArticleHit {
+  id: string;
+  slug: string;
+  title: string;
+  language: Language;
+  snippet: string;
+  /** The public help-centre URL path, e.g. /help/nb/levering. */
+  url: string;
+}
+
+export interface KnowledgeBase {
+  search(query: string, language: Language, limit?: number): Promise<ArticleHit[]>;
+}
