@@ -32,4 +32,21 @@ describe('npm start with nothing configured', () => {
     const code = await hub.kill('SIGTERM');
     expect(code, JSON.stringify(hub.logs.slice(-5))).toBe(0);
   }, 120_000);
+
+  it('stops as cleanly on Ctrl-C, which signals the embedded PostgreSQL too', async () => {
+    dataDir ??= await mkdtemp(join(tmpdir(), 'sentral-embedded-'));
+    const env: Record<string, string> = { PORT: '0', DATA_DIR: dataDir, SEED_CUSTOMERS: '200' };
+    for (const key of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'JWT_SECRET']) env[key] = '';
+    hub = await spawnHub(env, { processGroup: true });
+    expect((await fetch(`${hub.url}/readyz`)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => hub!.child.once('exit', (code) => resolve(code)));
+    // A terminal's Ctrl-C: SIGINT to every process in the foreground group.
+    process.kill(-hub.child.pid!, 'SIGINT');
+    const code = await exited;
+    expect(code, hub.stderr()).toBe(0);
+    expect(hub.stderr()).not.toMatch(/Error|at .+:\d+:\d+/);
+    const stopped = hub.logs.find((line) => line['msg'] === 'stopped');
+    expect(stopped?.['failed']).toBe(false);
+    expect(hub.logs.filter((line) => Number(line['level']) >= 50)).toEqual([]);
+  }, 120_000);
 });

@@ -1,4 +1,6 @@
+import childProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -38,7 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     onError: (message) => log(String(message)),
   });
   if (fresh) await server.initialise();
-  await server.start();
+  await inOwnProcessGroup(() => server.start());
   if (fresh) await server.createDatabase(DATABASE);
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/${DATABASE}`,
@@ -61,6 +63,24 @@ async function importWithoutSignalHooks() {
     }
   }
   return EmbeddedPostgres;
+}
+
+/**
+ * Ctrl-C in a terminal signals the whole foreground process group. PostgreSQL would then stop at once
+ * under the hub, which is still draining work; started in a group of its own it waits for the hub to stop it.
+ * The package offers no spawn options, so its `spawn` is given `detached` while it starts the server.
+ */
+async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
+  const spawn = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: childProcess.SpawnOptions) =>
+    spawn(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
+  syncBuiltinESMExports();
+  try {
+    return await start();
+  } finally {
+    childProcess.spawn = spawn;
+    syncBuiltinESMExports();
+  }
 }
 
 async function clearStalePid(databaseDir: string): Promise<void> {

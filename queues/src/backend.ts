@@ -44,6 +44,9 @@ const defaultJobOptions: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/** PostgreSQL connections the PostgreSQL backend opens at most, per producer and per consumer (LISTEN included). */
+export const postgresConnections = { perProducer: 1, perConsumer: 3 } as const;
+
 export function createQueueBackend(config: QueueBackendConfig): QueueBackend {
   return config.kind === 'redis' ? redisBackend(config) : postgresBackend(config);
 }
@@ -96,13 +99,15 @@ function redisBackend(config: Extract<QueueBackendConfig, { kind: 'redis' }>): Q
 
 function postgresBackend(config: Extract<QueueBackendConfig, { kind: 'postgres' }>): QueueBackend {
   const classes = withBackend(createPostgresBackend);
-  const connection = { connectionString: config.databaseUrl, schema: config.schema, migrate: true, max: 10 };
+  // Each queue and worker owns a pool (a worker also keeps one LISTEN connection). They stay small, and idle
+  // connections close, so a hub on this backend holds a bounded, documented number of connections.
+  const connection = (max: number) => ({ connectionString: config.databaseUrl, schema: config.schema, migrate: true, max, idleTimeoutMillis: 10_000 });
   const closers: Array<() => Promise<void>> = [];
   let pingQueue: InstanceType<typeof classes.Queue> | undefined;
   return {
     kind: 'postgres',
     producer<D>(name: QueueName) {
-      const queue = new classes.Queue<D>(name, { connection, defaultJobOptions });
+      const queue = new classes.Queue<D>(name, { connection: connection(postgresConnections.perProducer), defaultJobOptions });
       pingQueue ??= queue as InstanceType<typeof classes.Queue>;
       const close = () => queue.close();
       closers.push(close);
@@ -115,7 +120,8 @@ function postgresBackend(config: Extract<QueueBackendConfig, { kind: 'postgres' 
     },
     consumer<D>(name: QueueName, processor: JobProcessor<D>, tuning: WorkerTuning) {
       const worker = new classes.Worker<D>(name, processor, {
-        connection,
+        // The pool beside the worker's own LISTEN connection.
+        connection: connection(postgresConnections.perConsumer - 1),
         concurrency: tuning.concurrency,
         lockDuration: tuning.lockDurationMs,
         stalledInterval: tuning.stalledIntervalMs,

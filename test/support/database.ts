@@ -6,6 +6,8 @@ import { testPostgresUrl } from './env.ts';
 export interface TestDatabase {
   url: string;
   db: Database;
+  /** The pool `db` runs on; an in-process hub shares it, as `npm start` shares its pool. */
+  pool: pg.Pool;
   drop(): Promise<void>;
 }
 
@@ -31,12 +33,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin(`CREATE DATABASE ${name}`);
   const url = withDatabase(testPostgresUrl, name);
   await applyMigrations(url);
-  const db = createDatabase(url);
+  // Small and quick to let idle connections go: two test files run at once on a server with 100 connections.
+  const pool = new pg.Pool({ connectionString: url, max: 6, idleTimeoutMillis: 5_000 });
+  const db = createDatabase(url, { pool });
   return {
     url,
     db,
+    pool,
     async drop() {
       await db.$disconnect();
+      await pool.end();
       await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };

@@ -34,6 +34,8 @@ export function hubEnv(backend: Backend, database: TestDatabase, prefix: string,
     DATABASE_URL: database.url,
     ...(backend === 'redis' ? { REDIS_URL: testRedisUrl } : {}),
     QUEUE_PREFIX: prefix,
+    // Spawned hubs: several run at once in some tests, on a server with 100 connections.
+    DATABASE_POOL_SIZE: '4',
     LOG_LEVEL: 'silent',
     JWT_SECRET: testSecret,
     DISPATCH_SWEEP_MS: '200',
@@ -57,7 +59,7 @@ export async function startTestHub(options: { backend: Backend; database?: TestD
   const queues = createQueueBackend(
     config.redisUrl ? { kind: 'redis', redisUrl: config.redisUrl, prefix } : { kind: 'postgres', databaseUrl: database.url, schema: `${prefix}_jobs` },
   );
-  const app = createApp({ config, db: database.db, databaseUrl: database.url, queues, logger: createLogger('silent'), jwtSecret: testSecret });
+  const app = createApp({ config, db: database.db, pool: database.pool, databaseUrl: database.url, queues, logger: createLogger('silent'), jwtSecret: testSecret });
   const port = await app.start();
   return {
     url: `http://127.0.0.1:${port}`,
@@ -93,16 +95,22 @@ export interface HubProcess {
   logs: Array<Record<string, unknown>>;
   waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** What the process wrote to stderr so far. */
+  stderr(): string;
 }
 
 /** A real `services/hub/src/main.ts` process, as operators run it, with JSON logs parsed for the test. */
-export async function spawnHub(env: Record<string, string>, options: { waitForListen?: boolean; root?: string } = {}): Promise<HubProcess> {
+export async function spawnHub(
+  env: Record<string, string>,
+  options: { waitForListen?: boolean; root?: string; /** Its own process group, as a shell starts it, so a test can signal the group like Ctrl-C. */ processGroup?: boolean } = {},
+): Promise<HubProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'services/hub/src/main.ts'], {
     // Another checkout when given: a benchmark runs an earlier version of the hub beside this one.
     cwd: options.root ?? repoRoot,
     // The test reads the hub's JSON log lines, so they are always on.
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup ?? false,
   });
   const logs: Array<Record<string, unknown>> = [];
   const waiters: Array<{ match: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
@@ -149,6 +157,7 @@ export async function spawnHub(env: Record<string, string>, options: { waitForLi
       child.kill(signal);
       return exited;
     },
+    stderr: () => stderr,
   };
   if (options.waitForListen !== false) {
     const line = await handle.waitForLog((l) => l['msg'] === 'Sentral is listening');

@@ -43,8 +43,13 @@ import { createRateLimits } from './limits/rate-limits.ts';
 export interface AppDeps {
   config: Readonly<Config>;
   db: Database;
-  /** The database URL the app may open extra raw connections to (Socket.IO's PostgreSQL adapter). */
+  /** The database URL the app may open extra raw connections to (the router's lock and LISTEN connection). */
   databaseUrl: string;
+  /**
+   * The pool `db` runs on, shared with the socket adapter and rate limits so one figure bounds them.
+   * Without it the app opens a small pool of its own for them.
+   */
+  pool?: pg.Pool;
   queues: QueueBackend;
   logger: Logger;
   jwtSecret: string;
@@ -71,8 +76,9 @@ export function createApp(deps: AppDeps): App {
   const httpServer = config.roles.web ? createServer() : null;
   // Large enough that an oversized chat message reaches validation and gets a clear error back.
   const io = new Server({ maxHttpBufferSize: 2_000_000, serveClient: false, cors: { origin: true } });
-  const adapterResources = attachAdapter(io, deps);
-  const limitStore = createLimitStore(deps);
+  const sharedPool = deps.pool ? { pool: deps.pool, close: async () => undefined } : ownPool(deps);
+  const adapterResources = attachAdapter(io, deps, sharedPool.pool);
+  const limitStore = createLimitStore(deps, sharedPool.pool);
   const limits = createRateLimits(limitStore, config.rateLimits, logger);
 
   // Connectors need the intake and the notifier needs the connectors: the lookup closes over the registry built below.
@@ -194,24 +200,29 @@ export function createApp(deps: AppDeps): App {
       await outbound.close();
       await adapterResources.close();
       await limitStore.close();
+      await sharedPool.close();
     },
   };
 }
 
-/** Where rate-limit counters live: the Redis the hub already uses, else a small pool on its database. */
-function createLimitStore(deps: AppDeps): { redis: Redis | null; pool: pg.Pool | null; prefix: string; close(): Promise<void> } {
+/** Where rate-limit counters live: the Redis the hub already uses, else its database. */
+function createLimitStore(deps: AppDeps, pool: pg.Pool): { redis: Redis | null; pool: pg.Pool | null; prefix: string; close(): Promise<void> } {
   const { config, logger } = deps;
   if (config.redisUrl) {
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
     redis.on('error', (error) => logger.warn({ err: error }, 'rate limit redis error'));
     return { redis, pool: null, prefix: config.queuePrefix, close: async () => void redis.disconnect() };
   }
-  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 2 });
-  pool.on('error', (error) => logger.warn({ err: error }, 'rate limit pool error'));
-  return { redis: null, pool, prefix: config.queuePrefix, close: () => pool.end() };
+  return { redis: null, pool, prefix: config.queuePrefix, close: async () => undefined };
 }
 
-function attachAdapter(io: Server, deps: AppDeps): { close(): Promise<void> } {
+function ownPool(deps: AppDeps): { pool: pg.Pool; close(): Promise<void> } {
+  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 3, idleTimeoutMillis: 10_000 });
+  pool.on('error', (error) => deps.logger.warn({ err: error }, 'socket adapter pool error'));
+  return { pool, close: () => pool.end() };
+}
+
+function attachAdapter(io: Server, deps: AppDeps, pool: pg.Pool): { close(): Promise<void> } {
   const { config, logger } = deps;
   if (config.redisUrl) {
     const client = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -219,8 +230,6 @@ function attachAdapter(io: Server, deps: AppDeps): { close(): Promise<void> } {
     io.adapter(createRedisStreamsAdapter(client, { streamName: `${config.queuePrefix}:socket.io` }));
     return { close: async () => void client.disconnect() };
   }
-  const pool = new pg.Pool({ connectionString: deps.databaseUrl, max: 3 });
-  pool.on('error', (error) => logger.warn({ err: error }, 'socket adapter pool error'));
   // The adapter keeps payloads over NOTIFY's 8 kB limit (a screen pop easily is) in this table.
   pool
     .query('CREATE TABLE IF NOT EXISTS socket_io_attachments (id bigserial UNIQUE, created_at timestamptz DEFAULT now(), payload bytea)')
@@ -231,5 +240,5 @@ function attachAdapter(io: Server, deps: AppDeps): { close(): Promise<void> } {
       errorHandler: (error) => logger.warn({ err: error }, 'socket adapter error'),
     }),
   );
-  return { close: () => pool.end() };
+  return { close: async () => undefined };
 }

@@ -17,6 +17,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: url(['http:', 'https:']).optional(),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./.data'),
   DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as NO').default('NO'),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -93,6 +94,8 @@ export interface Config {
   publicBaseUrl: string;
   databaseUrl: string | null;
   redisUrl: string | null;
+  /** The process's main PostgreSQL pool (Prisma, the socket adapter, rate limits); see the README for the rest. */
+  databasePoolSize: number;
   dataDir: string;
   defaultCountry: string;
   jwtSecret: string | null;
@@ -157,6 +160,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     defaultCountry: e.DEFAULT_COUNTRY,
     jwtSecret: e.JWT_SECRET ?? null,

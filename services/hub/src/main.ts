@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import pg from 'pg';
 import { applyMigrations, createDatabase, startEmbeddedPostgres, withAdvisoryLock, type EmbeddedDatabase } from '@sentral/db';
 import { createQueueBackend } from '@sentral/queues';
 import { ConfigError, loadConfig } from './config.ts';
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
   const migrations = await applyMigrations(databaseUrl);
   if (migrations.applied.length) logger.info({ applied: migrations.applied }, 'migrations applied');
 
-  const db = createDatabase(databaseUrl);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: config.databasePoolSize, idleTimeoutMillis: 10_000 });
+  pool.on('error', (error) => logger.warn({ err: error }, 'database pool error'));
+  const db = createDatabase(databaseUrl, { pool });
   const queues = createQueueBackend(
     config.redisUrl
       ? { kind: 'redis', redisUrl: config.redisUrl, prefix: config.queuePrefix }
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecret(config.dataDir));
   // Outside production the mailbox-password key is generated once and kept beside the JWT secret.
   const secretsKey = config.secretsKey ?? (config.env === 'production' ? null : await loadOrCreateSecret(config.dataDir, 'secrets-key'));
-  const app = createApp({ config, db, databaseUrl, queues, logger, jwtSecret, secretsKey });
+  const app = createApp({ config, db, pool, databaseUrl, queues, logger, jwtSecret, secretsKey });
   const port = await app.start();
   if (port !== null) logger.info({ port, url: `http://localhost:${port}` }, 'Sentral is listening');
 
@@ -66,7 +69,10 @@ async function main(): Promise<void> {
     const steps: Array<[string, () => Promise<unknown>]> = [
       ['hub', () => app.stop()],
       ['queues', () => queues.close()],
-      ['database', () => db.$disconnect()],
+      ['database', async () => {
+        await db.$disconnect();
+        await pool.end();
+      }],
       ['embedded database', async () => embedded?.stop()],
     ];
     let failed = false;
