@@ -48,38 +48,36 @@ const defaultJobOptions: JobsOptions = {
 export const postgresConnections = { perProducer: 1, perConsumer: 3 } as const;
 
 export function createQueueBackend(config: QueueBackendConfig): QueueBackend {
-  return config.kind === 'redis' ? redisBackend(config) : postgresBackend(config);
+  return backendOf(config.kind === 'redis' ? redisConnections(config) : postgresConnectionsOf(config));
 }
 
-function redisBackend(config: Extract<QueueBackendConfig, { kind: 'redis' }>): QueueBackend {
+/** What the shared code needs of a BullMQ queue and worker, whichever backend made them. */
+interface QueueHandle {
+  add(name: string, data: unknown, opts: JobsOptions): Promise<unknown>;
+  getJobCounts(...types: 'waiting'[]): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** What differs between the backends: how a queue and a worker are built, and the health checks. */
+interface Connections {
+  kind: QueueBackendConfig['kind'];
+  newQueue(name: QueueName): QueueHandle;
+  newWorker(name: QueueName, processor: JobProcessor<unknown>, tuning: WorkerOptions): JobConsumer;
+  ping(firstQueue: QueueHandle | undefined): Promise<void>;
+  warnings(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+type WorkerOptions = { concurrency: number; lockDuration: number; stalledInterval: number };
+
+function redisConnections(config: Extract<QueueBackendConfig, { kind: 'redis' }>): Connections {
   // One connection shared by producers; each worker gets its own blocking connection.
   const shared = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-  const closers: Array<() => Promise<void>> = [];
   return {
     kind: 'redis',
-    producer<D>(name: QueueName) {
-      const queue = new Queue<D>(name, { connection: shared, prefix: config.prefix, defaultJobOptions });
-      const close = () => queue.close();
-      closers.push(close);
-      return {
-        async add(jobName, data, opts) {
-          await (queue as Queue).add(jobName, data, opts);
-        },
-        close,
-      };
-    },
-    consumer<D>(name: QueueName, processor: JobProcessor<D>, tuning: WorkerTuning) {
-      const worker = new Worker<D>(name, processor, {
-        connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }),
-        prefix: config.prefix,
-        concurrency: tuning.concurrency,
-        lockDuration: tuning.lockDurationMs,
-        stalledInterval: tuning.stalledIntervalMs,
-      });
-      const close = () => worker.close();
-      closers.push(close);
-      return worker as unknown as JobConsumer;
-    },
+    newQueue: (name) => new Queue(name, { connection: shared, prefix: config.prefix, defaultJobOptions }),
+    newWorker: (name, processor, tuning) =>
+      new Worker(name, processor, { connection: new Redis(config.redisUrl, { maxRetriesPerRequest: null }), prefix: config.prefix, ...tuning }),
     async ping() {
       await shared.ping();
     },
@@ -91,54 +89,63 @@ function redisBackend(config: Extract<QueueBackendConfig, { kind: 'redis' }>): Q
         : [];
     },
     async close() {
-      for (const close of closers.reverse()) await close();
       shared.disconnect();
     },
   };
 }
 
-function postgresBackend(config: Extract<QueueBackendConfig, { kind: 'postgres' }>): QueueBackend {
+function postgresConnectionsOf(config: Extract<QueueBackendConfig, { kind: 'postgres' }>): Connections {
   const classes = withBackend(createPostgresBackend);
   // Each queue and worker owns a pool (a worker also keeps one LISTEN connection). They stay small, and idle
   // connections close, so a hub on this backend holds a bounded, documented number of connections.
   const connection = (max: number) => ({ connectionString: config.databaseUrl, schema: config.schema, migrate: true, max, idleTimeoutMillis: 10_000 });
-  const closers: Array<() => Promise<void>> = [];
-  let pingQueue: InstanceType<typeof classes.Queue> | undefined;
   return {
     kind: 'postgres',
+    newQueue: (name) => new classes.Queue(name, { connection: connection(postgresConnections.perProducer), defaultJobOptions }),
+    // The pool beside the worker's own LISTEN connection.
+    newWorker: (name, processor, tuning) => new classes.Worker(name, processor, { connection: connection(postgresConnections.perConsumer - 1), ...tuning }),
+    async ping(firstQueue) {
+      if (!firstQueue) throw new Error('no queue opened on the PostgreSQL backend yet');
+      await firstQueue.getJobCounts('waiting');
+    },
+    async warnings() {
+      return [];
+    },
+    async close() {},
+  };
+}
+
+function backendOf(connections: Connections): QueueBackend {
+  const closers: Array<() => Promise<void>> = [];
+  let firstQueue: QueueHandle | undefined;
+  return {
+    kind: connections.kind,
     producer<D>(name: QueueName) {
-      const queue = new classes.Queue<D>(name, { connection: connection(postgresConnections.perProducer), defaultJobOptions });
-      pingQueue ??= queue as InstanceType<typeof classes.Queue>;
+      const queue = connections.newQueue(name);
+      firstQueue ??= queue;
       const close = () => queue.close();
       closers.push(close);
       return {
-        async add(jobName, data, opts) {
-          await (queue as InstanceType<typeof classes.Queue>).add(jobName, data, opts);
+        async add(jobName: string, data: D, opts: JobsOptions & { jobId: string }) {
+          await queue.add(jobName, data, opts);
         },
         close,
       };
     },
     consumer<D>(name: QueueName, processor: JobProcessor<D>, tuning: WorkerTuning) {
-      const worker = new classes.Worker<D>(name, processor, {
-        // The pool beside the worker's own LISTEN connection.
-        connection: connection(postgresConnections.perConsumer - 1),
+      const worker = connections.newWorker(name, processor as JobProcessor<unknown>, {
         concurrency: tuning.concurrency,
         lockDuration: tuning.lockDurationMs,
         stalledInterval: tuning.stalledIntervalMs,
       });
-      const close = () => worker.close();
-      closers.push(close);
-      return worker as unknown as JobConsumer;
+      closers.push(() => worker.close());
+      return worker;
     },
-    async ping() {
-      if (!pingQueue) throw new Error('no queue opened on the PostgreSQL backend yet');
-      await pingQueue.getJobCounts('waiting');
-    },
-    async warnings() {
-      return [];
-    },
+    ping: () => connections.ping(firstQueue),
+    warnings: () => connections.warnings(),
     async close() {
       for (const close of closers.reverse()) await close();
+      await connections.close();
     },
   };
 }
