@@ -17,6 +17,16 @@ export function voiceRoutes(deps: { db: Database; voice: () => ChannelConnector 
   return [
     defineRoute({
       method: 'get',
+      path: '/api/voice/status',
+      summary: 'Whether voice is configured for agents\' browsers, so the desktop asks for a token only then',
+      access: 'agent',
+      responses: { 200: '{"configured":true|false}' },
+      async handler() {
+        return { body: { configured: Boolean(deps.voice()?.agentDevice) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/api/voice/token',
       summary: "An access token for the agent's browser (Twilio Voice JS SDK) to receive the calls Sentral bridges to the agent",
       access: 'agent',
