@@ -63,6 +63,8 @@ export interface DeskState {
   agent: Me['agent'] | null;
   state: AgentState;
   stateSince: string | null;
+  /** The away reason code while away with one. */
+  awayReason: string | null;
   offers: PendingOffer[];
   contacts: DeskContact[];
   activeId: string | null;
@@ -84,7 +86,7 @@ type Action =
   | { type: 'typing'; contactId: string; typing: boolean }
   | { type: 'delivery'; contactId: string; messageId: string; status: 'sent' | 'failed' }
   | { type: 'wrapped-up'; contactId: string }
-  | { type: 'state'; state: AgentState; since: string }
+  | { type: 'state'; state: AgentState; since: string; reason?: string | null }
   | { type: 'activate'; id: string | null }
   | { type: 'linked'; contactId: string; customerId: string }
   | { type: 'notice'; notice: Notice }
@@ -96,6 +98,7 @@ export const initialDesk: DeskState = {
   agent: null,
   state: 'offline',
   stateSince: null,
+  awayReason: null,
   offers: [],
   contacts: [],
   activeId: null,
@@ -154,6 +157,7 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
         agent: action.me.agent,
         state: action.me.agent.state,
         stateSince: action.me.agent.stateSince,
+        awayReason: action.me.agent.awayReason ?? null,
         offers: action.me.offers.map((offer) => ({ ...offer, receivedAt: state.offers.find((o) => o.offerId === offer.offerId)?.receivedAt ?? now })),
         contacts,
         activeId,
@@ -222,7 +226,7 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
       return { ...state, contacts, activeId };
     }
     case 'state':
-      return { ...state, state: action.state, stateSince: action.since };
+      return { ...state, state: action.state, stateSince: action.since, awayReason: action.reason ?? null };
     case 'activate':
       return {
         ...state,
@@ -269,7 +273,8 @@ export interface Desk {
   end(contactId: string): Promise<void>;
   wrapUp(contactId: string, disposition: string, notes: string): Promise<void>;
   transfer(contactId: string, to: { queue: string } | { agentId: string }, note: string): Promise<void>;
-  setAgentState(state: AgentState): Promise<void>;
+  /** `reason`: an away reason code, only with `away`. */
+  setAgentState(state: AgentState, reason?: string): Promise<void>;
   activate(id: string | null): void;
   linked(contactId: string, customerId: string): void;
   notify(text: string, tone?: Notice['tone']): void;
@@ -386,7 +391,7 @@ export function useDesk(options: { token: string; api: Api; texts: DeskTexts; on
       if (status === 'failed') notify(optionsRef.current.texts.deliveryFailed(error ?? ''), 'warning');
     });
     socket.on('contact:typing', ({ contactId, typing }) => dispatch({ type: 'typing', contactId, typing }));
-    socket.on('agent:state', ({ state: agentState, since }) => dispatch({ type: 'state', state: agentState, since }));
+    socket.on('agent:state', ({ state: agentState, since, reason }) => dispatch({ type: 'state', state: agentState, since, reason: reason ?? null }));
 
     return () => {
       closed = true;
@@ -436,9 +441,9 @@ export function useDesk(options: { token: string; api: Api; texts: DeskTexts; on
         // The contact has left this agent: its tab closes like after a wrap-up.
         dispatch({ type: 'wrapped-up', contactId });
       },
-      async setAgentState(next) {
-        const result = await emit<{ state: AgentState; since: string }>('agent:state', { state: next });
-        dispatch({ type: 'state', state: result.state, since: result.since });
+      async setAgentState(next, reason) {
+        const result = await emit<{ state: AgentState; since: string; reason: string | null }>('agent:state', { state: next, ...(reason ? { reason } : {}) });
+        dispatch({ type: 'state', state: result.state, since: result.since, reason: result.reason });
       },
       activate: (id) => dispatch({ type: 'activate', id }),
       linked: (contactId, customerId) => dispatch({ type: 'linked', contactId, customerId }),

@@ -159,6 +159,7 @@ export function apiRoutes(deps: {
             role: true,
             state: true,
             stateSince: true,
+            awayReason: true,
             languages: true,
             queues: { select: { queueId: true } },
             capacityVoice: true,

@@ -1,0 +1,69 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { MAX_NOTE_LENGTH, type InternalNote } from '@sentral/contract';
+import { request } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+
+/** Notes for colleagues and supervisors during a conversation; stored apart from the messages, never sent to the customer. */
+export function InternalNotes(props: { contactId: string; token: string }) {
+  const { t, time } = useI18n();
+  const [notes, setNotes] = useState<InternalNote[]>([]);
+  const [text, setText] = useState('');
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const path = `/api/contacts/${encodeURIComponent(props.contactId)}/notes`;
+
+  useEffect(() => {
+    let cancelled = false;
+    request<InternalNote[]>(path, { token: props.token })
+      .then((loaded) => !cancelled && setNotes(loaded))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [path, props.token]);
+
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    const trimmed = text.trim();
+    if (!trimmed || saving) return;
+    setSaving(true);
+    setError(null);
+    request<InternalNote>(path, { method: 'POST', token: props.token, body: JSON.stringify({ text: trimmed }) })
+      .then((note) => {
+        setNotes((current) => [...current, note]);
+        setText('');
+      })
+      .catch((failure: Error) => setError(t('notes.failed', { message: failure.message })))
+      .finally(() => setSaving(false));
+  };
+
+  return (
+    <section className="internal-notes" aria-labelledby={`notes-${props.contactId}`} data-testid="internal-notes">
+      <h3 id={`notes-${props.contactId}`}>{t('notes.title')}</h3>
+      <p className="muted small">{t('notes.hint')}</p>
+      {notes.length ? (
+        <ol>
+          {notes.map((note) => (
+            <li key={note.id} data-note={note.id}>
+              <span className="muted small">
+                {note.author?.name ?? ''} · <time dateTime={note.at}>{time(note.at)}</time>
+              </span>{' '}
+              {note.text}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      <form onSubmit={add}>
+        <input value={text} maxLength={MAX_NOTE_LENGTH} onChange={(event) => setText(event.target.value)} aria-label={t('notes.field')} placeholder={t('notes.field')} data-testid="note-field" />
+        <button type="submit" disabled={!text.trim() || saving}>
+          {t('notes.add')}
+        </button>
+      </form>
+      {error ? (
+        <p className="status status-overdue" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}
