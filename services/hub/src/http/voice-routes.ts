@@ -34,7 +34,7 @@ export function voiceRoutes(deps: { db: Database; voice: () => ChannelConnector 
       async handler({ caller }) {
         if (caller?.kind !== 'agent') throw new SentralError('FORBIDDEN', 'agents only');
         const device = deps.voice()?.agentDevice;
-        if (!device) throw new SentralError('CHANNEL_DISABLED', 'voice is not configured on this hub');
+        if (!device) throw new SentralError('CHANNEL_DISABLED', 'browser calls need voice with TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET');
         return { body: await device({ id: caller.agent.id, name: caller.agent.name }) };
       },
     }),
