@@ -38,8 +38,8 @@ export function InternalNotes(props: { contactId: string; token: string }) {
   };
 
   return (
-    <section className="internal-notes" aria-labelledby={`notes-${props.contactId}`} data-testid="internal-notes">
-      <h3 id={`notes-${props.contactId}`}>{t('notes.title')}</h3>
+    <section className="internal-notes" data-testid="internal-notes">
+      <h3>{t('notes.title')}</h3>
       <p className="muted small">{t('notes.hint')}</p>
       {notes.length ? (
         <ol>

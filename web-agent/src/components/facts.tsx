@@ -232,7 +232,7 @@ export function OrderLine(props: { order: ScreenPopCustomer['openOrders'][number
 export function NoteList(props: { notes: InternalNote[] }) {
   const { t, dateTime } = useI18n();
   return (
-    <ul className="note-list" aria-label={t('pop.internalNotes')} data-testid="internal-note-list">
+    <ul className="note-list" title={t('pop.internalNotes')} data-testid="internal-note-list">
       {props.notes.map((note) => (
         <li key={note.id}>
           <span className="muted small">
