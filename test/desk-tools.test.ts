@@ -182,5 +182,9 @@ describe('away reasons, canned answers and internal notes', () => {
     expect(icon.status).toBe(200);
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
     expect(await icon.text()).toContain('<svg');
+    const paths = Object.keys((await api<{ paths: Record<string, unknown> }>(null, 'GET', '/api/openapi.json')).body.paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(['/api/away-reasons', '/api/away-reasons/{code}', '/api/reports/presence', '/api/canned-answers', '/api/canned-answers/{id}', '/api/contacts/{id}/notes', '/api/voice/status']),
+    );
   });
 });
