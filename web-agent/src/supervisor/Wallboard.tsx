@@ -4,6 +4,7 @@ import { createApi, localizeQueues, type QueueInfo } from '../api.ts';
 import { LanguageSelect } from '../components/TopBar.tsx';
 import { useI18n } from '../i18n.tsx';
 import { createSupervisorApi } from './api.ts';
+import { AwayReasonsAdmin } from './AwayReasonsAdmin.tsx';
 import { CannedAnswersAdmin } from './CannedAnswersAdmin.tsx';
 import { Customers } from './Customers.tsx';
 import { formats } from './format.ts';
@@ -15,7 +16,7 @@ import { useWallboard } from './useWallboard.ts';
 import './wallboard.css';
 
 export const WALLBOARD_ROUTE = '#/wallboard';
-const sections = ['live', 'targets', 'reports', 'customers', 'canned'] as const;
+const sections = ['live', 'targets', 'reports', 'customers', 'canned', 'reasons'] as const;
 type Section = (typeof sections)[number];
 
 interface Notice {
@@ -39,10 +40,11 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
   const section: Section = sections.find((name) => props.hash === `${WALLBOARD_ROUTE}/${name}`) ?? 'live';
 
   const [awayReasons, setAwayReasons] = useState<AwayReason[]>([]);
+  const loadAwayReasons = useCallback(() => api.awayReasons().then(setAwayReasons).catch(() => undefined), [api]);
   useEffect(() => {
     createApi(props.token).queues().then(setQueues).catch(() => undefined);
-    api.awayReasons().then(setAwayReasons).catch(() => undefined);
-  }, [props.token, api]);
+    void loadAwayReasons();
+  }, [props.token, loadAwayReasons]);
   useEffect(() => {
     document.title = `${t('title')} — Sentral`;
   }, [t]);
@@ -96,6 +98,8 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
           <Reports api={api} awayReasons={awayReasons} t={t} f={f} notify={notify} />
         ) : section === 'canned' ? (
           <CannedAnswersAdmin api={api} queues={queues} t={t} notify={notify} />
+        ) : section === 'reasons' ? (
+          <AwayReasonsAdmin api={api} reasons={awayReasons} onChanged={() => void loadAwayReasons()} t={t} notify={notify} />
         ) : (
           <Customers api={api} t={t} f={f} notify={notify} />
         )}

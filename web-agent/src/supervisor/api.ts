@@ -40,6 +40,8 @@ export function createSupervisorApi(token: string) {
     setAgentState: (agentId: string, state: AgentState, reason?: string) =>
       send('POST', `/api/supervisor/agents/${encodeURIComponent(agentId)}/state`, { state, ...(reason ? { reason } : {}) }),
     awayReasons: () => get<AwayReason[]>('/api/away-reasons?all=true'),
+    addAwayReason: (reason: { code: string; labels: Record<'nb' | 'da' | 'en', string> }) => send<AwayReason>('POST', '/api/away-reasons', reason),
+    updateAwayReason: (code: string, change: { active?: boolean }) => send<AwayReason>('PUT', `/api/away-reasons/${encodeURIComponent(code)}`, change),
     presence: (from: string, to: string) => get<PresenceReport>(`/api/reports/presence?${new URLSearchParams({ from, to }).toString()}`),
     cannedAnswers: () => get<CannedAnswer[]>('/api/canned-answers'),
     saveCannedAnswer: (answer: { id?: string; title: string; text: string; language: string | null; queueId: string | null }) => {
