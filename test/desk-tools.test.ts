@@ -177,6 +177,12 @@ describe('away reasons, canned answers and internal notes', () => {
   it('names queues per language, says whether voice is configured and serves a favicon', async () => {
     const queues = await api<Array<{ id: string; displayNames: Record<string, string> }>>(agent.token, 'GET', '/api/queues');
     expect(queues.body.find((queue) => queue.id === 'support')?.displayNames).toEqual({ nb: 'Kundeservice', da: 'Kundeservice', en: 'Customer service' });
+    const admin = (await login(hub.url, 'admin@demo.test', 'admin')).token;
+    expect((await api(supervisor.token, 'PUT', '/api/queues/billing/display-names', { en: 'Invoices' })).status).toBe(403);
+    expect((await api(admin, 'PUT', '/api/queues/billing/display-names', { en: '' })).status).toBe(400);
+    expect((await api(admin, 'PUT', '/api/queues/nowhere/display-names', { en: 'Nowhere' })).status).toBe(404);
+    const renamed = await api(admin, 'PUT', '/api/queues/billing/display-names', { nb: 'Faktura', da: 'Regninger', en: 'Invoices' });
+    expect(renamed.body).toMatchObject({ id: 'billing', name: 'Faktura', displayNames: { nb: 'Faktura', da: 'Regninger', en: 'Invoices' } });
     expect(await api(agent.token, 'GET', '/api/voice/status')).toEqual({ status: 200, body: { configured: false } });
     const icon = await fetch(`${hub.url}/favicon.ico`);
     expect(icon.status).toBe(200);
@@ -184,7 +190,7 @@ describe('away reasons, canned answers and internal notes', () => {
     expect(await icon.text()).toContain('<svg');
     const paths = Object.keys((await api<{ paths: Record<string, unknown> }>(null, 'GET', '/api/openapi.json')).body.paths);
     expect(paths).toEqual(
-      expect.arrayContaining(['/api/away-reasons', '/api/away-reasons/{code}', '/api/reports/presence', '/api/canned-answers', '/api/canned-answers/{id}', '/api/contacts/{id}/notes', '/api/voice/status']),
+      expect.arrayContaining(['/api/away-reasons', '/api/away-reasons/{code}', '/api/reports/presence', '/api/canned-answers', '/api/canned-answers/{id}', '/api/contacts/{id}/notes', '/api/voice/status', '/api/queues/{id}/display-names']),
     );
   });
 });

@@ -60,6 +60,25 @@ export function apiRoutes(deps: {
       },
     }),
     defineRoute({
+      method: 'put',
+      path: '/api/queues/:id/display-names',
+      summary: 'Set the names a queue is shown by per language: {"nb","da","en"} (each optional; a missing one shows `name`)',
+      access: { roles: ['admin'] },
+      params: z.object({ id: z.string().min(1).max(64) }),
+      body: z.object({ nb: z.string().trim().min(1).max(100), da: z.string().trim().min(1).max(100), en: z.string().trim().min(1).max(100) }).partial().strict(),
+      responses: { 200: '{"id","name","channels","displayNames"}', 403: 'Not an admin', 404: 'No such queue' },
+      async handler({ params, body, caller }) {
+        if (!(await db.queue.findUnique({ where: { id: params.id }, select: { id: true } }))) throw new SentralError('NOT_FOUND', `no such queue "${params.id}"`);
+        const [queue] = await db.$transaction([
+          db.queue.update({ where: { id: params.id }, data: { displayNames: body }, select: { id: true, name: true, channels: true, displayNames: true } }),
+          db.auditLog.create({
+            data: { actorId: caller?.kind === 'agent' ? caller.agent.id : null, action: 'queue.display-names', entity: 'queue', entityId: params.id, data: body },
+          }),
+        ]);
+        return { body: queue };
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/agents',
       summary: 'Create an agent, supervisor or admin',
