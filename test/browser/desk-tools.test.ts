@@ -145,6 +145,16 @@ describe('away reasons, canned answers and internal notes in Chromium', () => {
     await page.screenshot({ path: await screenshotPath('internal-note') });
     const stored = await until(() => hub.database.db.contactNote.findFirst({ where: { contactId: sent.contactId } }));
     expect(stored.text).toBe(secret);
+    // A supervisor's note appears in the agent's conversation as it is written.
+    const supervisor = await login(hub.url, 'supervisor@demo.test', 'supervisor');
+    const posted = await fetch(`${hub.url}/api/contacts/${sent.contactId}/notes`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${supervisor.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Intern: godkjent av leder' }),
+    });
+    expect(posted.status).toBe(201);
+    await page.getByTestId('internal-notes').getByText('Intern: godkjent av leder').waitFor();
+    expect(await page.getByTestId('internal-notes').locator('li').count()).toBe(2);
 
     const ended = next(chat, 'ended');
     await workspace.getByRole('button', { name: /Avslutt/ }).click();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AgentState, AwayReason, Language, WrapUpSettings } from '@sentral/contract';
+import type { AgentState, AwayReason, InternalNote, Language, WrapUpSettings } from '@sentral/contract';
 import { createApi, localizeQueues, type Colleague, type QueueInfo } from './api.ts';
 import { useCustomers } from './customers.ts';
 import { AckError, useDesk, type DeskContact, type PendingOffer } from './desk.ts';
@@ -8,6 +8,7 @@ import { useBrowserPhone } from './phone.ts';
 import { playOfferCue } from './sound.ts';
 import { CannedAnswerProvider, type CannedAnswerSource } from './components/CannedAnswers.tsx';
 import { contactTitle } from './components/Conversation.tsx';
+import { PushedNotesContext } from './components/InternalNotes.tsx';
 import { CustomerPage } from './components/CustomerPage.tsx';
 import { CustomerPanel } from './components/CustomerPanel.tsx';
 import { CustomerLookup } from './components/CustomerSearch.tsx';
@@ -123,7 +124,11 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
     }),
     [t],
   );
-  const desk = useDesk({ token: props.token, api, texts, onOffer: playOfferCue, onUnauthenticated: () => props.onSignOut(true) });
+  const [pushedNotes, setPushedNotes] = useState<Record<string, InternalNote[]>>({});
+  const onNote = useCallback((contactId: string, note: InternalNote) => {
+    setPushedNotes((current) => ({ ...current, [contactId]: [...(current[contactId] ?? []), note] }));
+  }, []);
+  const desk = useDesk({ token: props.token, api, texts, onOffer: playOfferCue, onUnauthenticated: () => props.onSignOut(true), onNote });
   const { state } = desk;
 
   const [awayReasons, setAwayReasons] = useState<AwayReason[]>([]);
@@ -295,6 +300,7 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
         <CustomerPage entry={customers.entries[customerPageId]} queueName={queueName} onBack={() => navigate('')} />
       ) : active ? (
         <main className="work-area" id="workspace-panel" role="tabpanel" aria-labelledby={`tab-${active.id}`}>
+          <PushedNotesContext.Provider value={pushedNotes}>
           <CannedAnswerProvider value={cannedSource}>
           <Workspace
             key={`workspace-${active.id}`}
@@ -314,6 +320,7 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
             }}
           />
           </CannedAnswerProvider>
+          </PushedNotesContext.Provider>
           <CustomerPanel
             key={`customer-${active.id}`}
             contact={active}

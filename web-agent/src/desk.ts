@@ -9,6 +9,7 @@ import type {
   ChatMessage,
   ContactOffer,
   ErrorBody,
+  InternalNote,
   ScreenPop,
 } from '@sentral/contract';
 import type { Api, Me } from './api.ts';
@@ -285,7 +286,15 @@ export interface Desk {
  * The agent's live session: one Socket.IO connection to `/agent`, and the REST state it is rebuilt
  * from after every (re)connect, so a dropped connection never leaves stale or missing tabs.
  */
-export function useDesk(options: { token: string; api: Api; texts: DeskTexts; onOffer(): void; onUnauthenticated(): void }): Desk {
+export function useDesk(options: {
+  token: string;
+  api: Api;
+  texts: DeskTexts;
+  onOffer(): void;
+  onUnauthenticated(): void;
+  /** An internal note was added to one of this agent's contacts (here, in another session, or by a supervisor). */
+  onNote?(contactId: string, note: InternalNote): void;
+}): Desk {
   const [state, dispatch] = useReducer(deskReducer, initialDesk);
   const socketRef = useRef<AgentSocket | null>(null);
   const stateRef = useRef(state);
@@ -390,6 +399,7 @@ export function useDesk(options: { token: string; api: Api; texts: DeskTexts; on
       dispatch({ type: 'delivery', contactId, messageId, status });
       if (status === 'failed') notify(optionsRef.current.texts.deliveryFailed(error ?? ''), 'warning');
     });
+    socket.on('contact:note', ({ contactId, note }) => optionsRef.current.onNote?.(contactId, note));
     socket.on('contact:typing', ({ contactId, typing }) => dispatch({ type: 'typing', contactId, typing }));
     socket.on('agent:state', ({ state: agentState, since, reason }) => dispatch({ type: 'state', state: agentState, since, reason: reason ?? null }));
 

@@ -1,7 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { createContext, useContext, useEffect, useState, type FormEvent } from 'react';
 import { MAX_NOTE_LENGTH, type InternalNote } from '@sentral/contract';
 import { request } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
+
+/** Notes pushed over the agent's socket (`contact:note`), by contact: another session's or a supervisor's. */
+export const PushedNotesContext = createContext<Readonly<Record<string, readonly InternalNote[]>>>({});
 
 /** Notes for colleagues and supervisors during a conversation; stored apart from the messages, never sent to the customer. */
 export function InternalNotes(props: { contactId: string; token: string }) {
@@ -11,6 +14,17 @@ export function InternalNotes(props: { contactId: string; token: string }) {
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const path = `/api/contacts/${encodeURIComponent(props.contactId)}/notes`;
+  const pushed = useContext(PushedNotesContext)[props.contactId];
+
+  // A pushed note joins the list once, in time order, whether or not this session wrote it.
+  useEffect(() => {
+    if (!pushed?.length) return;
+    setNotes((current) => {
+      const known = new Set(current.map((note) => note.id));
+      const fresh = pushed.filter((note) => !known.has(note.id));
+      return fresh.length ? [...current, ...fresh].sort((a, b) => a.at.localeCompare(b.at)) : current;
+    });
+  }, [pushed]);
 
   useEffect(() => {
     let cancelled = false;
@@ -30,7 +44,7 @@ export function InternalNotes(props: { contactId: string; token: string }) {
     setError(null);
     request<InternalNote>(path, { method: 'POST', token: props.token, body: JSON.stringify({ text: trimmed }) })
       .then((note) => {
-        setNotes((current) => [...current, note]);
+        setNotes((current) => (current.some((known) => known.id === note.id) ? current : [...current, note]));
         setText('');
       })
       .catch((failure: Error) => setError(t('notes.failed', { message: failure.message })))
