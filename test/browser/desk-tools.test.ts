@@ -87,6 +87,13 @@ describe('away reasons, canned answers and internal notes in Chromium', () => {
     await page.getByRole('button', { name: 'Add' }).click();
     await page.getByTestId('canned-table').getByText('Faktura sendt').waitFor();
     expect(await hub.database.db.cannedAnswer.count({ where: { title: 'Faktura sendt' } })).toBe(1);
+
+    // The reports page sums the time per reason.
+    await page.getByRole('link', { name: 'Reports' }).click();
+    await page.getByRole('button', { name: 'Show' }).click();
+    const lunch = page.getByTestId('presence-reasons').locator('tr[data-reason="lunch"]');
+    await expect.poll(() => lunch.textContent()).toMatch(/^Lunch\d+:\d\d$/);
+    await page.screenshot({ path: await screenshotPath('report-away-reasons'), fullPage: true });
   });
 
   it('inserts a canned answer with the customer and agent filled in, and keeps internal notes from the customer', async () => {

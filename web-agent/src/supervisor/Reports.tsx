@@ -180,9 +180,10 @@ export function Reports(props: { api: SupervisorApi; awayReasons: AwayReason[]; 
 function PresenceSection(props: { report: PresenceReport; awayReasons: AwayReason[]; language: 'nb' | 'da' | 'en'; t: WallboardT; f: Formats }) {
   const { report, t, f } = props;
   const reasonLabel = (code: string | null) => (code ? (props.awayReasons.find((reason) => reason.code === code)?.labels[props.language] ?? code) : t('agents.noReason'));
-  const agents = [...new Map(report.rows.map((row) => [row.agentId, row.agentName])).entries()];
   const secondsOf = (agentId: string, state: 'available' | 'away') =>
     report.rows.filter((row) => row.agentId === agentId && row.state === state).reduce((sum, row) => sum + row.seconds, 0);
+  // Agents who were only offline in the range have nothing to show.
+  const agents = [...new Map(report.rows.filter((row) => row.state !== 'offline' && row.seconds > 0).map((row) => [row.agentId, row.agentName])).entries()];
   return (
     <section className="card" aria-labelledby="presence-title">
       <h2 id="presence-title">{t('presence.title')}</h2>
@@ -209,7 +210,7 @@ function PresenceSection(props: { report: PresenceReport; awayReasons: AwayReaso
       )}
       {agents.length ? (
         <div className="table-scroll">
-          <table data-testid="presence-agents">
+          <table data-testid="presence-agents" className="presence-agents">
             <thead>
               <tr>
                 <th scope="col">{t('presence.agent')}</th>
