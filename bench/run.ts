@@ -11,8 +11,35 @@ const benchmarks: ReadonlyArray<{ name: string; about: string; load: () => Promi
   { name: 'wallboard', about: 'wallboard snapshot and a day\'s report at 1,000/10,000/50,000 contacts a day; Erlang C', load: () => import('./wallboard.ts') },
 ];
 
+function usage(): string {
+  return [
+    'usage: npm run bench [-- --only <name>[,<name>...]] [-- --list] [-- --help]',
+    '',
+    '  (no option)   run every benchmark, print a table per module, write JSON under bench/results/',
+    '  --only NAME   run only these (repeat the option or separate names with commas)',
+    '  --list        list the benchmarks',
+    '  --help, -h    this text',
+    '',
+    'benchmarks:',
+    ...benchmarks.map((bench) => `  ${bench.name.padEnd(12)}${bench.about}`),
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { only: { type: 'string', multiple: true }, list: { type: 'boolean' } }, strict: true });
+  let values: { only?: string[]; list?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({ options: { only: { type: 'string', multiple: true }, list: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (error) {
+    // An unknown or malformed option: say what was wrong and how to call it, without a stack trace.
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
   if (values.list) {
     for (const bench of benchmarks) process.stdout.write(`${bench.name.padEnd(12)} ${bench.about}\n`);
     return;
@@ -45,7 +72,7 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);

@@ -20,6 +20,13 @@ describe('npm start with nothing configured', () => {
     for (const key of ['DATABASE_URL', 'REDIS_URL', 'NODE_ENV', 'JWT_SECRET']) env[key] = '';
     hub = await spawnHub(env);
     expect(hub.logs.some((line) => line['queueBackend'] === 'postgres')).toBe(true);
+    // In development the banner says where to go, how to sign in and which backends run.
+    await hub.waitForLog((line) => String(line['msg']).includes('admin@demo.test'));
+    const banner = hub.logs.map((line) => String(line['msg'])).join('\n');
+    expect(banner).toContain(`Sentral is running at ${hub.url?.replace('127.0.0.1', 'localhost')}`);
+    expect(banner).toContain(`embedded PostgreSQL in ${join(dataDir, 'pg')}`);
+    expect(banner).toContain('BullMQ on PostgreSQL');
+    expect(banner).toContain('agent@demo.test / agent');
     expect(await (await fetch(`${hub.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${hub.url}/readyz`);
     expect(ready.status).toBe(200);

@@ -5,3 +5,5 @@ export * from './realtime.ts';
 export * from './fax.ts';
 export * from './self-service.ts';
 export * from './supervision.ts';
+export * from './presence.ts';
+export * from './canned-answers.ts';

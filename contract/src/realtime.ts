@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Ack } from './errors.ts';
 import type { Channel, IdentificationMethod, JourneyStep, Segment } from './domain.ts';
 import { agentStates } from './domain.ts';
+import { awayReasonCode } from './presence.ts';
 import { ratingSchema, type AgentStatus, type KpiProgress, type StaffingAdvice, type WaitingContact } from './supervision.ts';
 
 /** Longest text a chat customer or agent may send in one message (characters). */
@@ -45,7 +46,16 @@ export interface ScreenPopCustomer {
 export interface ScreenPop {
   identification: { method: IdentificationMethod; confidence: number };
   customer: ScreenPopCustomer | null;
-  timeline: Array<{ contactId: string; channel: Channel; at: string; summary: string; disposition: string | null; notes?: string | null }>;
+  timeline: Array<{
+    contactId: string;
+    channel: Channel;
+    at: string;
+    summary: string;
+    disposition: string | null;
+    notes?: string | null;
+    /** Notes agents and supervisors left during the conversation (never shown to the customer). */
+    internalNotes?: InternalNote[];
+  }>;
   journey: JourneyStep[];
   /** Email and fax: when the first answer is due (service level). */
   firstResponseDueAt?: string | null;
@@ -56,6 +66,18 @@ export interface ScreenPop {
   /** A transferred contact: the conversation so far, so the next agent reads it before accepting. */
   conversation?: Array<{ from: ChatMessage['from']; at: string; text: string }>;
 }
+
+/** An internal note on a contact: for agents and supervisors only, never sent to the customer on any channel. */
+export interface InternalNote {
+  id: string;
+  contactId: string;
+  at: string;
+  author: { id: string; name: string } | null;
+  text: string;
+}
+
+/** Longest internal note (characters). */
+export const MAX_NOTE_LENGTH = 4_000;
 
 export interface TransferRecord {
   at: string;
@@ -104,7 +126,10 @@ export interface AgentServerEvents {
   'contact:ended': (payload: { contactId: string; by: 'agent' | 'customer' | 'system' }) => void;
   /** An email/fax reply was sent, or failed for good (`error` says why, for the agent to act on). */
   'contact:delivery': (payload: { contactId: string; messageId: string; status: 'sent' | 'failed'; error?: string }) => void;
-  'agent:state': (payload: { state: (typeof agentStates)[number]; since: string }) => void;
+  /** `reason`: the away reason code while away (see `GET /api/away-reasons`), else null. */
+  'agent:state': (payload: { state: (typeof agentStates)[number]; since: string; reason?: string | null }) => void;
+  /** An internal note was added to one of the agent's contacts (by this agent in another session, or a supervisor). */
+  'contact:note': (payload: { contactId: string; note: InternalNote }) => void;
   /** The customer started or stopped typing in an accepted conversation. */
   'contact:typing': (payload: { contactId: string; typing: boolean }) => void;
 }
@@ -112,7 +137,15 @@ export interface AgentServerEvents {
 export const agentClientSchemas = {
   'offer:accept': z.object({ offerId: id }).strict(),
   'offer:reject': z.object({ offerId: id }).strict(),
-  'agent:state': z.object({ state: z.enum(agentStates) }).strict(),
+  /** `reason` (a configured away reason code) only with `away`. */
+  'agent:state': z
+    .object({ state: z.enum(agentStates), reason: awayReasonCode.optional() })
+    .strict()
+    .refine((value) => value.reason === undefined || value.state === 'away', { message: 'a reason is given only with away', path: ['reason'] }),
+  /** An internal note on a contact: stored on its timeline, shown to agents and supervisors, never to the customer. */
+  'contact:note': z
+    .object({ contactId: id, text: z.string().trim().min(1, 'must not be empty').max(MAX_NOTE_LENGTH, `must be at most ${MAX_NOTE_LENGTH} characters`) })
+    .strict(),
   'contact:send': z.object({ contactId: id, text, clientMessageId: z.string().max(100).optional() }).strict(),
   'contact:end': z
     .object({ contactId: id, disposition: z.string().trim().min(1).max(100).optional(), notes: z.string().max(10_000).optional() })
@@ -153,7 +186,8 @@ export interface AcceptedContact {
 export interface AgentClientEvents {
   'offer:accept': (payload: AgentPayload<'offer:accept'>, ack: (res: Ack<{ contact: AcceptedContact }>) => void) => void;
   'offer:reject': (payload: AgentPayload<'offer:reject'>, ack: (res: Ack) => void) => void;
-  'agent:state': (payload: AgentPayload<'agent:state'>, ack: (res: Ack<{ state: string }>) => void) => void;
+  'agent:state': (payload: AgentPayload<'agent:state'>, ack: (res: Ack<{ state: string; since: string; reason: string | null }>) => void) => void;
+  'contact:note': (payload: AgentPayload<'contact:note'>, ack: (res: Ack<{ note: InternalNote }>) => void) => void;
   'contact:send': (payload: AgentPayload<'contact:send'>, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
   'contact:end': (payload: AgentPayload<'contact:end'>, ack: (res: Ack) => void) => void;
   'contact:wrap-up': (payload: AgentPayload<'contact:wrap-up'>, ack: (res: Ack) => void) => void;

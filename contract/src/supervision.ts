@@ -64,6 +64,8 @@ export interface AgentStatus {
   name: string;
   activity: AgentActivity;
   since: string;
+  /** The away reason code while away (labels: `GET /api/away-reasons`); null otherwise or without a reason. */
+  reason: string | null;
   queues: string[];
   contacts: Array<{ id: string; channel: Channel; queue: string; status: 'offered' | 'accepted'; since: string }>;
 }
@@ -137,7 +139,10 @@ export const supervisorSchemas = {
     z.object({ queueId, note: z.string().trim().max(1000).optional() }).strict(),
     z.object({ agentId: z.string().uuid('must be a UUID'), note: z.string().trim().max(1000).optional() }).strict(),
   ]),
-  agentState: z.object({ state: z.enum(agentStates) }).strict(),
+  agentState: z
+    .object({ state: z.enum(agentStates), reason: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be an away reason code').optional() })
+    .strict()
+    .refine((value) => value.reason === undefined || value.state === 'away', { message: 'a reason is given only with away', path: ['reason'] }),
   /** Join a voice contact's conference: listen (muted), whisper (heard by the agent only) or barge (heard by both). */
   monitor: z.object({ mode: z.enum(['listen', 'whisper', 'barge']) }).strict(),
   kpiTarget: z

@@ -1,4 +1,4 @@
-import type { AcceptedContact, AgentState, Channel, ContactOffer, ErrorBody, JourneyStep, Role, Segment, WrapUpSettings } from '@sentral/contract';
+import type { AcceptedContact, AgentState, AwayReason, Channel, ContactOffer, ErrorBody, InternalNote, JourneyStep, Language, Role, Segment, WrapUpSettings } from '@sentral/contract';
 
 /** What `GET /api/me` answers: re-fetched after every (re)connect, it is the truth the desktop rebuilds from. */
 export interface Me {
@@ -9,6 +9,8 @@ export interface Me {
     role: Role;
     state: AgentState;
     stateSince: string;
+    /** The away reason code while away with one. */
+    awayReason?: string | null;
     languages: string[];
     queues: string[];
     /** How many contacts of each channel the agent takes at once. */
@@ -23,6 +25,13 @@ export interface QueueInfo {
   id: string;
   name: string;
   channels: Channel[];
+  /** The queue's name per language; `name` where one is missing. */
+  displayNames?: Partial<Record<Language, string>>;
+}
+
+/** The queues with `name` in the reader's language. */
+export function localizeQueues(queues: readonly QueueInfo[], language: Language): QueueInfo[] {
+  return queues.map((queue) => ({ ...queue, name: queue.displayNames?.[language] ?? queue.name }));
 }
 
 /** `GET /api/customers/:id`: the 360 view. */
@@ -60,6 +69,7 @@ export interface CustomerView {
     createdAt: string;
     endedAt: string | null;
     agent: { id: string; name: string } | null;
+    internalNotes?: InternalNote[];
   }>;
 }
 
@@ -108,6 +118,7 @@ export interface Api {
   contact(id: string): Promise<ContactDetail>;
   colleagues(): Promise<Colleague[]>;
   searchCustomers(query: string): Promise<CustomerMatch[]>;
+  awayReasons(): Promise<AwayReason[]>;
   linkCustomer(contactId: string, target: { customerId: string } | { customer: { name: string; email?: string; phone?: string } }): Promise<CustomerView>;
 }
 
@@ -137,6 +148,7 @@ export function createApi(token: string): Api {
     customer: (id) => get(`/api/customers/${encodeURIComponent(id)}`),
     contact: (id) => get(`/api/contacts/${encodeURIComponent(id)}`),
     colleagues: () => get('/api/colleagues'),
+    awayReasons: () => get('/api/away-reasons'),
     searchCustomers: (query) => get(`/api/customers?${new URLSearchParams({ query, limit: '10' }).toString()}`),
     linkCustomer: (contactId, target) =>
       request(`/api/contacts/${encodeURIComponent(contactId)}/customer`, { method: 'POST', token, body: JSON.stringify(target) }),

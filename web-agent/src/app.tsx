@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AgentState, Language, WrapUpSettings } from '@sentral/contract';
-import { createApi, type Colleague, type QueueInfo } from './api.ts';
+import type { AgentState, AwayReason, InternalNote, Language, WrapUpSettings } from '@sentral/contract';
+import { createApi, localizeQueues, type Colleague, type QueueInfo } from './api.ts';
 import { useCustomers } from './customers.ts';
 import { AckError, useDesk, type DeskContact, type PendingOffer } from './desk.ts';
 import { I18nProvider, toLanguage, useI18n } from './i18n.tsx';
 import { useBrowserPhone } from './phone.ts';
 import { playOfferCue } from './sound.ts';
+import { CannedAnswerProvider, type CannedAnswerSource } from './components/CannedAnswers.tsx';
 import { contactTitle } from './components/Conversation.tsx';
+import { PushedNotesContext } from './components/InternalNotes.tsx';
 import { CustomerPage } from './components/CustomerPage.tsx';
 import { CustomerPanel } from './components/CustomerPanel.tsx';
 import { CustomerLookup } from './components/CustomerSearch.tsx';
@@ -102,7 +104,8 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
   const i18n = useI18n();
   const { t } = i18n;
   const api = useMemo(() => createApi(props.token), [props.token]);
-  const [queues, setQueues] = useState<QueueInfo[]>([]);
+  const [storedQueues, setQueues] = useState<QueueInfo[]>([]);
+  const queues = useMemo(() => localizeQueues(storedQueues, props.language), [storedQueues, props.language]);
   const [wrapUp, setWrapUp] = useState<WrapUpSettings>({ dispositions: ['resolved'], wrapUpSeconds: 60 });
   const [answering, setAnswering] = useState(false);
   const [showShortcuts, setShowShortcuts] = useState(false);
@@ -121,12 +124,18 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
     }),
     [t],
   );
-  const desk = useDesk({ token: props.token, api, texts, onOffer: playOfferCue, onUnauthenticated: () => props.onSignOut(true) });
+  const [pushedNotes, setPushedNotes] = useState<Record<string, InternalNote[]>>({});
+  const onNote = useCallback((contactId: string, note: InternalNote) => {
+    setPushedNotes((current) => ({ ...current, [contactId]: [...(current[contactId] ?? []), note] }));
+  }, []);
+  const desk = useDesk({ token: props.token, api, texts, onOffer: playOfferCue, onUnauthenticated: () => props.onSignOut(true), onNote });
   const { state } = desk;
 
+  const [awayReasons, setAwayReasons] = useState<AwayReason[]>([]);
   useEffect(() => {
     api.queues().then(setQueues).catch(() => undefined);
     api.wrapUpSettings().then(setWrapUp).catch(() => undefined);
+    api.awayReasons().then(setAwayReasons).catch(() => undefined);
   }, [api]);
 
   // Every contact's customer is loaded for the side panel.
@@ -157,6 +166,18 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
   );
 
   const active = state.contacts.find((contact) => contact.id === state.activeId) ?? null;
+  const agentName = state.agent?.name ?? '';
+  const cannedSource = useMemo<CannedAnswerSource>(
+    () => ({
+      token: props.token,
+      agentName,
+      customerName(contact) {
+        const entry = contact.customerId ? customers.entries[contact.customerId] : undefined;
+        return entry?.status === 'ready' ? entry.view.name : (contact.screenPop?.customer?.name ?? contact.displayName ?? null);
+      },
+    }),
+    [props.token, agentName, customers.entries],
+  );
 
   const accept = useCallback(
     (offer: PendingOffer) => {
@@ -198,8 +219,8 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
     [api],
   );
   const changeState = useCallback(
-    (next: AgentState) => {
-      desk.setAgentState(next).catch((error: Error) => desk.notify(t('error.generic', { message: error.message }), 'warning'));
+    (next: AgentState, reason?: string) => {
+      desk.setAgentState(next, reason).catch((error: Error) => desk.notify(t('error.generic', { message: error.message }), 'warning'));
     },
     [desk, t],
   );
@@ -243,6 +264,8 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
       <TopBar
         agentName={state.agent?.name ?? ''}
         state={state.state}
+        awayReason={state.awayReason}
+        awayReasons={awayReasons}
         connection={state.connection}
         wrapUps={wrapUps}
         wrapUpSeconds={wrapUp.wrapUpSeconds}
@@ -277,6 +300,8 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
         <CustomerPage entry={customers.entries[customerPageId]} queueName={queueName} onBack={() => navigate('')} />
       ) : active ? (
         <main className="work-area" id="workspace-panel" role="tabpanel" aria-labelledby={`tab-${active.id}`}>
+          <PushedNotesContext.Provider value={pushedNotes}>
+          <CannedAnswerProvider value={cannedSource}>
           <Workspace
             key={`workspace-${active.id}`}
             contact={active}
@@ -294,6 +319,8 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
               if (active.customerId) customers.load(active.customerId, true);
             }}
           />
+          </CannedAnswerProvider>
+          </PushedNotesContext.Provider>
           <CustomerPanel
             key={`customer-${active.id}`}
             contact={active}

@@ -9,6 +9,7 @@ import type {
   ChatMessage,
   ContactOffer,
   ErrorBody,
+  InternalNote,
   ScreenPop,
 } from '@sentral/contract';
 import type { Api, Me } from './api.ts';
@@ -63,6 +64,8 @@ export interface DeskState {
   agent: Me['agent'] | null;
   state: AgentState;
   stateSince: string | null;
+  /** The away reason code while away with one. */
+  awayReason: string | null;
   offers: PendingOffer[];
   contacts: DeskContact[];
   activeId: string | null;
@@ -84,7 +87,7 @@ type Action =
   | { type: 'typing'; contactId: string; typing: boolean }
   | { type: 'delivery'; contactId: string; messageId: string; status: 'sent' | 'failed' }
   | { type: 'wrapped-up'; contactId: string }
-  | { type: 'state'; state: AgentState; since: string }
+  | { type: 'state'; state: AgentState; since: string; reason?: string | null }
   | { type: 'activate'; id: string | null }
   | { type: 'linked'; contactId: string; customerId: string }
   | { type: 'notice'; notice: Notice }
@@ -96,6 +99,7 @@ export const initialDesk: DeskState = {
   agent: null,
   state: 'offline',
   stateSince: null,
+  awayReason: null,
   offers: [],
   contacts: [],
   activeId: null,
@@ -154,6 +158,7 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
         agent: action.me.agent,
         state: action.me.agent.state,
         stateSince: action.me.agent.stateSince,
+        awayReason: action.me.agent.awayReason ?? null,
         offers: action.me.offers.map((offer) => ({ ...offer, receivedAt: state.offers.find((o) => o.offerId === offer.offerId)?.receivedAt ?? now })),
         contacts,
         activeId,
@@ -222,7 +227,7 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
       return { ...state, contacts, activeId };
     }
     case 'state':
-      return { ...state, state: action.state, stateSince: action.since };
+      return { ...state, state: action.state, stateSince: action.since, awayReason: action.reason ?? null };
     case 'activate':
       return {
         ...state,
@@ -269,7 +274,8 @@ export interface Desk {
   end(contactId: string): Promise<void>;
   wrapUp(contactId: string, disposition: string, notes: string): Promise<void>;
   transfer(contactId: string, to: { queue: string } | { agentId: string }, note: string): Promise<void>;
-  setAgentState(state: AgentState): Promise<void>;
+  /** `reason`: an away reason code, only with `away`. */
+  setAgentState(state: AgentState, reason?: string): Promise<void>;
   activate(id: string | null): void;
   linked(contactId: string, customerId: string): void;
   notify(text: string, tone?: Notice['tone']): void;
@@ -280,7 +286,15 @@ export interface Desk {
  * The agent's live session: one Socket.IO connection to `/agent`, and the REST state it is rebuilt
  * from after every (re)connect, so a dropped connection never leaves stale or missing tabs.
  */
-export function useDesk(options: { token: string; api: Api; texts: DeskTexts; onOffer(): void; onUnauthenticated(): void }): Desk {
+export function useDesk(options: {
+  token: string;
+  api: Api;
+  texts: DeskTexts;
+  onOffer(): void;
+  onUnauthenticated(): void;
+  /** An internal note was added to one of this agent's contacts (here, in another session, or by a supervisor). */
+  onNote?(contactId: string, note: InternalNote): void;
+}): Desk {
   const [state, dispatch] = useReducer(deskReducer, initialDesk);
   const socketRef = useRef<AgentSocket | null>(null);
   const stateRef = useRef(state);
@@ -385,8 +399,9 @@ export function useDesk(options: { token: string; api: Api; texts: DeskTexts; on
       dispatch({ type: 'delivery', contactId, messageId, status });
       if (status === 'failed') notify(optionsRef.current.texts.deliveryFailed(error ?? ''), 'warning');
     });
+    socket.on('contact:note', ({ contactId, note }) => optionsRef.current.onNote?.(contactId, note));
     socket.on('contact:typing', ({ contactId, typing }) => dispatch({ type: 'typing', contactId, typing }));
-    socket.on('agent:state', ({ state: agentState, since }) => dispatch({ type: 'state', state: agentState, since }));
+    socket.on('agent:state', ({ state: agentState, since, reason }) => dispatch({ type: 'state', state: agentState, since, reason: reason ?? null }));
 
     return () => {
       closed = true;
@@ -436,9 +451,9 @@ export function useDesk(options: { token: string; api: Api; texts: DeskTexts; on
         // The contact has left this agent: its tab closes like after a wrap-up.
         dispatch({ type: 'wrapped-up', contactId });
       },
-      async setAgentState(next) {
-        const result = await emit<{ state: AgentState; since: string }>('agent:state', { state: next });
-        dispatch({ type: 'state', state: result.state, since: result.since });
+      async setAgentState(next, reason) {
+        const result = await emit<{ state: AgentState; since: string; reason: string | null }>('agent:state', { state: next, ...(reason ? { reason } : {}) });
+        dispatch({ type: 'state', state: result.state, since: result.since, reason: result.reason });
       },
       activate: (id) => dispatch({ type: 'activate', id }),
       linked: (contactId, customerId) => dispatch({ type: 'linked', contactId, customerId }),

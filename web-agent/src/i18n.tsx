@@ -121,6 +121,19 @@ const en = {
   'ws.composerHintLong': 'Ctrl+Enter sends',
   'ws.typing': '{name} is typing…',
   'ws.canned': 'Canned answers',
+  'canned.search': 'Search canned answers',
+  'canned.loading': 'Loading…',
+  'canned.none': 'No canned answers match.',
+  'notes.title': 'Internal notes',
+  'notes.hint': 'Only colleagues and supervisors see these; the customer never does.',
+  'notes.field': 'Internal note',
+  'notes.add': 'Add note',
+  'notes.none': 'No notes yet.',
+  'notes.failed': 'The note was not saved: {message}',
+  'pop.internalNotes': 'Internal notes',
+  'top.awayReason': 'Away reason',
+  'top.awayReasonPlaceholder': 'Away because…',
+  'top.awayWith': 'Away: {reason}',
   'ws.sending': 'Sending…',
   'ws.failed': 'Not sent — will retry when connected',
   'ws.customerLeft': 'The customer has left the conversation.',
@@ -358,6 +371,19 @@ const nb: Dictionary = {
   'ws.composerHintLong': 'Ctrl+Enter sender',
   'ws.typing': '{name} skriver…',
   'ws.canned': 'Ferdige svar',
+  'canned.search': 'Søk i ferdige svar',
+  'canned.loading': 'Henter…',
+  'canned.none': 'Ingen ferdige svar passer.',
+  'notes.title': 'Interne notater',
+  'notes.hint': 'Bare kolleger og ledere ser disse, aldri kunden.',
+  'notes.field': 'Internt notat',
+  'notes.add': 'Legg til notat',
+  'notes.none': 'Ingen notater ennå.',
+  'notes.failed': 'Notatet ble ikke lagret: {message}',
+  'pop.internalNotes': 'Interne notater',
+  'top.awayReason': 'Fraværsgrunn',
+  'top.awayReasonPlaceholder': 'Borte fordi…',
+  'top.awayWith': 'Borte: {reason}',
   'ws.sending': 'Sender…',
   'ws.failed': 'Ikke sendt — sendes når forbindelsen er tilbake',
   'ws.customerLeft': 'Kunden har forlatt samtalen.',
@@ -592,6 +618,19 @@ const da: Dictionary = {
   'ws.composerHintLong': 'Ctrl+Enter sender',
   'ws.typing': '{name} skriver…',
   'ws.canned': 'Standardsvar',
+  'canned.search': 'Søg i standardsvar',
+  'canned.loading': 'Henter…',
+  'canned.none': 'Ingen standardsvar passer.',
+  'notes.title': 'Interne noter',
+  'notes.hint': 'Kun kolleger og ledere ser dem, aldrig kunden.',
+  'notes.field': 'Intern note',
+  'notes.add': 'Tilføj note',
+  'notes.none': 'Ingen noter endnu.',
+  'notes.failed': 'Noten blev ikke gemt: {message}',
+  'pop.internalNotes': 'Interne noter',
+  'top.awayReason': 'Fraværsårsag',
+  'top.awayReasonPlaceholder': 'Væk fordi…',
+  'top.awayWith': 'Væk: {reason}',
   'ws.sending': 'Sender…',
   'ws.failed': 'Ikke sendt — sendes, når forbindelsen er tilbage',
   'ws.customerLeft': 'Kunden har forladt samtalen.',
@@ -709,28 +748,6 @@ const da: Dictionary = {
 
 const dictionaries: Record<Language, Dictionary> = { nb, da, en };
 const locales: Record<Language, string> = { nb: 'nb-NO', da: 'da-DK', en: 'en-GB' };
-
-/** Ready-made chat answers, in the customer's language (not the agent's). */
-export const cannedAnswers: Record<Language, Array<{ id: string; text: string }>> = {
-  nb: [
-    { id: 'greeting', text: 'Hei, og takk for at du tok kontakt! Hvordan kan jeg hjelpe deg?' },
-    { id: 'moment', text: 'Et øyeblikk, jeg sjekker dette for deg.' },
-    { id: 'more', text: 'Er det noe mer jeg kan hjelpe deg med?' },
-    { id: 'bye', text: 'Takk for praten, og ha en fin dag!' },
-  ],
-  da: [
-    { id: 'greeting', text: 'Hej, og tak fordi du kontaktede os! Hvordan kan jeg hjælpe dig?' },
-    { id: 'moment', text: 'Et øjeblik, jeg undersøger det for dig.' },
-    { id: 'more', text: 'Er der andet, jeg kan hjælpe dig med?' },
-    { id: 'bye', text: 'Tak for snakken, og hav en god dag!' },
-  ],
-  en: [
-    { id: 'greeting', text: 'Hello, and thank you for contacting us! How can I help you?' },
-    { id: 'moment', text: 'One moment, I will look into this for you.' },
-    { id: 'more', text: 'Is there anything else I can help you with?' },
-    { id: 'bye', text: 'Thank you for chatting with us, and have a nice day!' },
-  ],
-};
 
 export function toLanguage(value: string | null | undefined): Language {
   const lower = (value ?? '').toLowerCase();

@@ -19,6 +19,12 @@ export interface BrowserPhone {
   call: PhoneCall | null;
 }
 
+async function voiceConfigured(token: string): Promise<boolean> {
+  const response = await fetch('/api/voice/status', { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) return false;
+  return ((await response.json()) as { configured?: unknown }).configured === true;
+}
+
 async function fetchGrant(token: string): Promise<AgentDeviceGrant | null> {
   const response = await fetch('/api/voice/token', { headers: { authorization: `Bearer ${token}` } });
   // 503 (voice or its API key not configured) and 404 (a hub without voice) both mean: no browser phone.
@@ -40,6 +46,13 @@ export function useBrowserPhone(token: string): BrowserPhone {
   useEffect(() => {
     let cancelled = false;
     (async () => {
+      // Asked first, so a hub without Twilio answers 200 and the browser logs no failed token request.
+      const configured = await voiceConfigured(token);
+      if (cancelled) return;
+      if (!configured) {
+        setStatus('unavailable');
+        return;
+      }
       const grant = await fetchGrant(token);
       if (cancelled) return;
       if (!grant) {

@@ -51,6 +51,10 @@ export const voiceConnector: ConnectorFactory<VoiceConnectorConfig> = {
     // One contact's events are handled in the order the hub sent them (a closing message before the end).
     const lastOfContact = new Map<string, Promise<void>>();
     let started = false;
+    const apiKey =
+      twilioConfig?.apiKeySid && twilioConfig.apiKeySecret
+        ? { accountSid: twilioConfig.accountSid, apiKeySid: twilioConfig.apiKeySid, apiKeySecret: twilioConfig.apiKeySecret }
+        : null;
 
     /** Hub events trigger REST calls to Twilio; they run beside the hub's work instead of holding it up. */
     function inBackground(work: () => Promise<void>, event: OutboundEvent): void {
@@ -91,12 +95,8 @@ export const voiceConnector: ConnectorFactory<VoiceConnectorConfig> = {
         if (!channel || !started) throw new SentralError('CHANNEL_DISABLED', 'voice is not configured on this hub');
         return channel.monitor(request);
       },
-      async agentDevice(agent) {
-        if (!twilioConfig?.apiKeySid || !twilioConfig.apiKeySecret) {
-          throw new SentralError('CHANNEL_DISABLED', 'browser calls need TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET');
-        }
-        return agentAccessToken({ accountSid: twilioConfig.accountSid, apiKeySid: twilioConfig.apiKeySid, apiKeySecret: twilioConfig.apiKeySecret }, agent.id);
-      },
+      // Offered only with an API key: the hub tells desktops from its presence whether to start a browser phone.
+      ...(apiKey ? { agentDevice: async (agent: { id: string; name: string }) => agentAccessToken(apiKey, agent.id) } : {}),
     };
   },
 };

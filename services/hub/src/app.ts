@@ -30,6 +30,8 @@ import { supervisorRoutes } from './http/supervisor-routes.ts';
 import { apiRoutes } from './http/routes.ts';
 import { attachmentRoutes } from './http/attachment-routes.ts';
 import { voiceRoutes } from './http/voice-routes.ts';
+import { presenceRoutes } from './http/presence-routes.ts';
+import { cannedAnswerRoutes } from './http/canned-answer-routes.ts';
 import { createSelfServicePorts } from './self-service/ports.ts';
 import { createSecretBox } from './channels/secrets.ts';
 import { createMailboxes } from './channels/mailboxes.ts';
@@ -131,6 +133,8 @@ export function createApp(deps: AppDeps): App {
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
+          ...presenceRoutes({ db, timeZone: config.reportTimeZone }),
+          ...cannedAnswerRoutes({ db }),
         ];
         const http = createHttpApp({
           routes,

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -46,4 +47,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     },
     destination,
   );
+}
+
+/**
+ * Readable, coloured lines for a person at a terminal (development only; production and pipes keep
+ * JSON lines for log collectors). Runs in the process, after redaction, so nothing unmasked is printed.
+ */
+export function prettyDestination(): pino.DestinationStream {
+  return pinoPretty({ colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', singleLine: false, sync: true });
 }

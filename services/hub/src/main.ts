@@ -3,7 +3,8 @@ import pg from 'pg';
 import { applyMigrations, createDatabase, startEmbeddedPostgres, withAdvisoryLock, type EmbeddedDatabase } from '@sentral/db';
 import { createQueueBackend } from '@sentral/queues';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, prettyDestination } from './logger.ts';
+import { startupBanner } from './banner.ts';
 import { loadOrCreateSecret } from './auth/tokens.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { seedDemoTenant } from './seed/demo-tenant.ts';
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const development = config.env === 'development';
+  // Pretty lines only for a person at a terminal; piped or collected output stays JSON.
+  const logger = createLogger(config.logLevel, development && process.stdout.isTTY ? prettyDestination() : undefined);
 
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
@@ -58,6 +61,16 @@ async function main(): Promise<void> {
   const app = createApp({ config, db, pool, databaseUrl, queues, logger, jwtSecret, secretsKey });
   const port = await app.start();
   if (port !== null) logger.info({ port, url: `http://localhost:${port}` }, 'Sentral is listening');
+  if (port !== null && development) {
+    process.stdout.write(
+      startupBanner({
+        url: `http://localhost:${port}`,
+        database: embedded ? { embedded: true, dataDir: join(config.dataDir, 'pg') } : { embedded: false, url: databaseUrl },
+        queue: config.redisUrl ? { kind: 'redis', url: config.redisUrl } : { kind: 'postgres' },
+        demoLogins: config.seed.enabled,
+      }),
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { ChatMessage } from '@sentral/contract';
 import type { DeskContact } from '../desk.ts';
-import { cannedAnswers, toLanguage, useI18n } from '../i18n.tsx';
+import { useI18n } from '../i18n.tsx';
+import { CannedAnswers } from './CannedAnswers.tsx';
 import { ChannelIcon } from './facts.tsx';
 
 /** The name a tab and a transcript show for the customer: known name, the name they typed, or their address. */
@@ -91,13 +92,14 @@ export function MessageList(props: { contact: DeskContact; customerLabel: string
 
 /**
  * The reply field. In chat, Enter sends and Shift+Enter breaks the line; in email and fax
- * (longer texts) Ctrl+Enter sends. Canned answers are in the customer's language.
+ * (longer texts) Ctrl+Enter sends. `/` in an empty reply opens the canned answers of the
+ * customer's language and the contact's queue.
  */
 export function Composer(props: { contact: DeskContact; multiline?: boolean; label: string; sendLabel: string; onSend(text: string): void }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
+  const [pickingAnswer, setPickingAnswer] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
-  const canned = cannedAnswers[toLanguage(props.contact.language)];
   const hintId = `composer-hint-${props.contact.id}`;
   const send = () => {
     const trimmed = text.trim();
@@ -120,27 +122,27 @@ export function Composer(props: { contact: DeskContact; multiline?: boolean; lab
         send();
       }}
     >
-      <div className="canned" role="group" aria-label={t('ws.canned')}>
-        {canned.map((answer) => (
-          <button
-            key={answer.id}
-            type="button"
-            className="chip"
-            onClick={() => {
-              setText((current) => (current ? `${current} ${answer.text}` : answer.text));
-              field.current?.focus();
-            }}
-          >
-            {answer.text.length > 34 ? `${answer.text.slice(0, 32)}…` : answer.text}
-          </button>
-        ))}
-      </div>
+      <CannedAnswers
+        contact={props.contact}
+        open={pickingAnswer}
+        onOpenChange={(open) => {
+          setPickingAnswer(open);
+          if (!open) field.current?.focus();
+        }}
+        onInsert={(answer) => setText((current) => (current.trim() ? `${current.trimEnd()} ${answer}` : answer))}
+      />
       <div className="composer-row">
         <textarea
           ref={field}
           data-composer={props.contact.id}
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => {
+            if (event.target.value === '/' && text === '') {
+              setPickingAnswer(true);
+              return;
+            }
+            setText(event.target.value);
+          }}
           onKeyDown={onKeyDown}
           aria-label={props.label}
           aria-describedby={hintId}

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { CustomerEntry } from '../customers.ts';
 import { useI18n } from '../i18n.tsx';
-import { ChannelIcon, OrderLine, SegmentBadge } from './facts.tsx';
+import { ChannelIcon, NoteList, OrderLine, SegmentBadge } from './facts.tsx';
 
 /** The whole customer: identities, facts, every order, invoice and warranty, and every contact on every channel. */
 export function CustomerPage(props: { entry: CustomerEntry | undefined; queueName(id: string): string; onBack(): void }) {
@@ -131,7 +131,10 @@ export function CustomerPage(props: { entry: CustomerEntry | undefined; queueNam
                       <td>{contact.subject ?? ''}</td>
                       <td>{label('status', contact.status)}</td>
                       <td>{contact.disposition ? <span className="badge disposition">{label('disposition', contact.disposition)}</span> : ''}</td>
-                      <td className="notes">{contact.notes ?? ''}</td>
+                      <td className="notes">
+                        {contact.notes ?? ''}
+                        {contact.internalNotes?.length ? <NoteList notes={contact.internalNotes} /> : null}
+                      </td>
                       <td>{contact.agent?.name ?? ''}</td>
                     </tr>
                   ))}

@@ -1,4 +1,4 @@
-import { agentStates, languages, type AgentState, type Language } from '@sentral/contract';
+import { agentStates, languages, type AgentState, type AwayReason, type Language } from '@sentral/contract';
 import type { Connection, DeskContact } from '../desk.ts';
 import { useNow } from '../now.ts';
 import { wrapUpSecondsLeft } from './WrapUp.tsx';
@@ -25,18 +25,22 @@ export function LanguageSelect(props: { value: Language; onChange(language: Lang
 export function TopBar(props: {
   agentName: string;
   state: AgentState;
+  /** The away reason chosen, while away with one. */
+  awayReason: string | null;
+  awayReasons: AwayReason[];
   connection: Connection;
   /** Conversations waiting for wrap-up: the chip counts down the most urgent one. */
   wrapUps: DeskContact[];
   wrapUpSeconds: number;
   language: Language;
   onLanguage(language: Language): void;
-  onState(state: AgentState): void;
+  onState(state: AgentState, reason?: string): void;
   onShortcuts(): void;
   onLookup(): void;
   onSignOut(): void;
 }) {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
+  const reasonLabel = (code: string) => props.awayReasons.find((reason) => reason.code === code)?.labels[language] ?? code;
   return (
     <header className="top-bar">
       <div className="brand">
@@ -48,9 +52,26 @@ export function TopBar(props: {
       <div className="state-switcher" role="group" aria-label={t('top.state')}>
         {agentStates.map((state) => (
           <button key={state} type="button" className={`state state-${state}`} aria-pressed={props.state === state} onClick={() => props.onState(state)}>
-            <span className="dot" aria-hidden="true" /> {t(`state.${state}`)}
+            <span className="dot" aria-hidden="true" />{' '}
+            {state === 'away' && props.state === 'away' && props.awayReason ? t('top.awayWith', { reason: reasonLabel(props.awayReason) }) : t(`state.${state}`)}
           </button>
         ))}
+        {props.awayReasons.length ? (
+          <select
+            className="away-reason"
+            aria-label={t('top.awayReason')}
+            value={props.state === 'away' ? (props.awayReason ?? '') : ''}
+            onChange={(event) => event.target.value && props.onState('away', event.target.value)}
+            data-testid="away-reason"
+          >
+            <option value="">{t('top.awayReasonPlaceholder')}</option>
+            {props.awayReasons.map((reason) => (
+              <option key={reason.code} value={reason.code}>
+                {reason.labels[language]}
+              </option>
+            ))}
+          </select>
+        ) : null}
       </div>
       {props.wrapUps.length ? <WrapUpChip wrapUps={props.wrapUps} wrapUpSeconds={props.wrapUpSeconds} /> : null}
       <span className={`connection connection-${props.connection}`} role="status" data-testid="connection">

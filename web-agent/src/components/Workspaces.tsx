@@ -6,6 +6,7 @@ import type { BrowserPhone } from '../phone.ts';
 import { clock, useI18n } from '../i18n.tsx';
 import { Composer, MessageList, WorkspaceHeader } from './Conversation.tsx';
 import { Icon } from './icons.tsx';
+import { InternalNotes } from './InternalNotes.tsx';
 import { SafeHtml } from './SafeHtml.tsx';
 import { useNow } from '../now.ts';
 import { WrapUp } from './WrapUp.tsx';
@@ -43,6 +44,7 @@ export function Workspace(props: WorkspaceProps) {
     <section className={`workspace workspace-${contact.channel}`} aria-label={props.title} data-testid="workspace" data-contact-id={contact.id}>
       <WorkspaceHeader contact={contact} title={props.title} queueName={props.queueName} onEnd={end} onTransfer={props.onTransfer} ending={ending} />
       {body}
+      <InternalNotes contactId={contact.id} token={props.token} />
       {contact.phase === 'wrap-up' ? (
         <>
           <p className="ended-note" role="status">

@@ -1,4 +1,4 @@
-import type { Channel, JourneyStep, ScreenPop, ScreenPopCustomer } from '@sentral/contract';
+import type { Channel, InternalNote, JourneyStep, ScreenPop, ScreenPopCustomer } from '@sentral/contract';
 import type { CustomerView } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { Icon } from './icons.tsx';
@@ -228,6 +228,23 @@ export function OrderLine(props: { order: ScreenPopCustomer['openOrders'][number
 }
 
 /** Recent contacts on every channel with what came of them. */
+/** Internal notes left during a past conversation, marked as such: the customer never saw them. */
+export function NoteList(props: { notes: InternalNote[] }) {
+  const { t, dateTime } = useI18n();
+  return (
+    <ul className="note-list" title={t('pop.internalNotes')} data-testid="internal-note-list">
+      {props.notes.map((note) => (
+        <li key={note.id}>
+          <span className="muted small">
+            {note.author?.name ?? ''} · {dateTime(note.at)}
+          </span>{' '}
+          {note.text}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function Timeline(props: { timeline: ScreenPop['timeline']; headingLevel?: 2 | 3 }) {
   const { t, dateTime, label } = useI18n();
   const Heading = props.headingLevel === 2 ? 'h2' : 'h3';
@@ -245,6 +262,7 @@ export function Timeline(props: { timeline: ScreenPop['timeline']; headingLevel?
               </div>
               {entry.summary ? <div className="small">{entry.summary}</div> : null}
               {entry.notes ? <div className="small notes">“{entry.notes}”</div> : null}
+              {entry.internalNotes?.length ? <NoteList notes={entry.internalNotes} /> : null}
             </li>
           ))}
         </ol>

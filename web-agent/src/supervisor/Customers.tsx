@@ -5,10 +5,11 @@ import type { CustomerAnalytics, SupervisorApi } from './api.ts';
 import { todayLocal, type Formats } from './format.ts';
 import type { WallboardT } from './texts.ts';
 
-function Reasons(props: { rows: Array<{ disposition: string; contacts: number }>; empty: string }) {
+/** `most`: the count a full bar stands for; lists compared side by side share it, so equal counts get equal bars. */
+function Reasons(props: { rows: Array<{ disposition: string; contacts: number }>; empty: string; most?: number }) {
   const { label } = useI18n();
   if (props.rows.length === 0) return <p className="muted">{props.empty}</p>;
-  const most = Math.max(...props.rows.map((row) => row.contacts));
+  const most = props.most ?? Math.max(...props.rows.map((row) => row.contacts));
   return (
     <ol className="reasons">
       {props.rows.map((row) => (
@@ -25,7 +26,7 @@ function Reasons(props: { rows: Array<{ disposition: string; contacts: number }>
 /** Customer analytics: segment sizes, the most profitable customers, contact and churn reasons. */
 export function Customers(props: { api: SupervisorApi; t: WallboardT; f: Formats; notify(text: string, tone?: 'info' | 'warning'): void }) {
   const { api, t, f } = props;
-  const { money, dateTime } = useI18n();
+  const { money } = useI18n();
   const [from, setFrom] = useState(() => {
     const monthAgo = new Date(Date.now() - 30 * 86_400_000);
     return `${monthAgo.getFullYear()}-${String(monthAgo.getMonth() + 1).padStart(2, '0')}-${String(monthAgo.getDate()).padStart(2, '0')}`;
@@ -81,7 +82,7 @@ export function Customers(props: { api: SupervisorApi; t: WallboardT; f: Formats
                 </div>
               ))}
             </div>
-            {data.lastRecompute ? <p className="muted small">{t('customers.lastRecompute', { time: dateTime(data.lastRecompute.at) })}</p> : null}
+            {data.lastRecompute ? <p className="muted small">{t('customers.lastRecompute', { time: f.dates.dayTime(data.lastRecompute.at) })}</p> : null}
           </>
         ) : null}
       </section>
@@ -119,11 +120,16 @@ export function Customers(props: { api: SupervisorApi; t: WallboardT; f: Formats
             <Reasons rows={data.contactReasons} empty={t('customers.none')} />
             <h2>{t('customers.churn')}</h2>
             <p className="muted small">{t('customers.churnCustomers', { count: data.churn.customers })}</p>
-            <Reasons rows={data.churn.signals} empty={t('customers.none')} />
-            <Reasons rows={data.churn.reasons} empty="" />
+            <Reasons rows={data.churn.signals} empty={t('customers.none')} most={churnScale(data.churn)} />
+            <Reasons rows={data.churn.reasons} empty="" most={churnScale(data.churn)} />
           </section>
         </div>
       ) : null}
     </div>
   );
+}
+
+/** One scale for both churn lists: the largest count in either. */
+function churnScale(churn: CustomerAnalytics['churn']): number {
+  return Math.max(1, ...churn.signals.map((row) => row.contacts), ...churn.reasons.map((row) => row.contacts));
 }

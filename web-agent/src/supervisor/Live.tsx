@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { agentStates, type AgentState, type AgentStatus, type QueueStats, type SupervisorStats, type TodaySeries, type WaitingContact } from '@sentral/contract';
+import { type AgentState, type AgentStatus, type AwayReason, type QueueStats, type SupervisorStats, type TodaySeries, type WaitingContact } from '@sentral/contract';
 import type { QueueInfo } from '../api.ts';
 import { ChannelIcon, SegmentBadge } from '../components/facts.tsx';
 import { useNow } from '../components/ScreenPop.tsx';
@@ -18,6 +18,8 @@ const activities = ['available', 'busy', 'wrapup', 'away', 'offline'] as const;
 interface LiveProps {
   stats: SupervisorStats;
   queues: QueueInfo[];
+  /** Every away reason, retired ones too: an agent may still be away for one. */
+  awayReasons: AwayReason[];
   api: SupervisorApi;
   t: WallboardT;
   f: Formats;
@@ -52,13 +54,14 @@ export function Live(props: LiveProps) {
 
   const shownQueue = stats.queues.find((queue) => queue.id === chartQueue) ?? stats.queues.find((queue) => queue.offered > 0) ?? stats.queues[0];
   const agentName = (id: string | null) => stats.agents.find((agent) => agent.id === id)?.name ?? '';
-  const queueName = (id: string) => stats.queues.find((queue) => queue.id === id)?.name ?? id;
+  // The queue's name in the reader's language, from /api/queues; the pushed stats carry the stored name.
+  const queueName = (id: string) => props.queues.find((queue) => queue.id === id)?.name ?? stats.queues.find((queue) => queue.id === id)?.name ?? id;
 
   return (
     <div className="wallboard-live">
       <section className="queue-grid" aria-label={t('nav.live')}>
         {stats.queues.map((queue) => (
-          <QueueCard key={queue.id} queue={queue} t={t} f={f} />
+          <QueueCard key={queue.id} queue={queue} name={queueName(queue.id)} t={t} f={f} />
         ))}
       </section>
       <section className="card charts">
@@ -69,7 +72,7 @@ export function Live(props: LiveProps) {
             <select value={shownQueue?.id ?? ''} onChange={(event) => setChartQueue(event.target.value)}>
               {stats.queues.map((queue) => (
                 <option key={queue.id} value={queue.id}>
-                  {queue.name}
+                  {queueName(queue.id)}
                 </option>
               ))}
             </select>
@@ -87,7 +90,7 @@ export function Live(props: LiveProps) {
   );
 }
 
-function QueueCard(props: { queue: QueueStats; t: WallboardT; f: Formats }) {
+function QueueCard(props: { queue: QueueStats; name: string; t: WallboardT; f: Formats }) {
   const { queue, t, f } = props;
   const staffing = queue.staffing;
   const short = staffing.required - staffing.staffed;
@@ -95,7 +98,7 @@ function QueueCard(props: { queue: QueueStats; t: WallboardT; f: Formats }) {
   return (
     <article className="card queue-card" data-queue={queue.id} aria-labelledby={`queue-${queue.id}`}>
       <header>
-        <h2 id={`queue-${queue.id}`}>{queue.name}</h2>
+        <h2 id={`queue-${queue.id}`}>{props.name}</h2>
         <div className="waiting-now">
           <span className="big" data-testid="waiting">
             {queue.waiting}
@@ -265,8 +268,13 @@ function AgentsTable(props: LiveProps & { agents: AgentStatus[]; now: number; qu
   const sorted = [...props.agents].sort((a, b) => activityOrder[a.activity] - activityOrder[b.activity] || a.name.localeCompare(b.name));
   const offline = sorted.filter((agent) => agent.activity === 'offline').length;
   const shown = showOffline ? sorted : sorted.filter((agent) => agent.activity !== 'offline');
-  const setState = (agent: AgentStatus, state: AgentState) =>
-    props.api.setAgentState(agent.id, state).catch((error: Error) => props.notify(t('error', { message: error.message }), 'warning'));
+  const { language } = useI18n();
+  const reasonLabel = (code: string) => props.awayReasons.find((reason) => reason.code === code)?.labels[language] ?? code;
+  // The selector's values: a state, or `away:<reason code>`.
+  const setState = (agent: AgentStatus, choice: string) => {
+    const [state, reason] = choice.split(':') as [AgentState, string | undefined];
+    props.api.setAgentState(agent.id, state, reason).catch((error: Error) => props.notify(t('error', { message: error.message }), 'warning'));
+  };
   const monitor = (contactId: string, mode: 'listen' | 'whisper' | 'barge') =>
     props.api
       .monitor(contactId, mode)
@@ -295,24 +303,24 @@ function AgentsTable(props: LiveProps & { agents: AgentStatus[]; now: number; qu
                   <div className="muted small">{agent.queues.map(props.queueName).join(', ')}</div>
                 </th>
                 <td>
-                  <span className={`activity activity-${agent.activity}`}>
-                    <span className="dot" aria-hidden="true" /> {t(`agents.${agent.activity}`)}
+                  <span className={`activity activity-${agent.activity}`} data-testid="agent-activity">
+                    <span className="dot" aria-hidden="true" /> {agent.activity === 'away' && agent.reason ? t('agents.awayWith', { reason: reasonLabel(agent.reason) }) : t(`agents.${agent.activity}`)}
                   </span>
-                  <select
-                    className="state-select"
-                    aria-label={t('agents.setState', { name: agent.name })}
-                    value=""
-                    onChange={(event) => void setState(agent, event.target.value as AgentState)}
-                  >
-                    <option value="">…</option>
-                    {agentStates.map((state) => (
-                      <option key={state} value={state}>
-                        {t(`agents.${state}`)}
-                      </option>
-                    ))}
+                  <select className="state-select" aria-label={t('agents.setState', { name: agent.name })} value="" onChange={(event) => setState(agent, event.target.value)}>
+                    <option value="">{t('agents.statePlaceholder')}</option>
+                    <option value="available">{t('agents.available')}</option>
+                    <option value="away">{t('agents.away')}</option>
+                    {props.awayReasons
+                      .filter((reason) => reason.active)
+                      .map((reason) => (
+                        <option key={reason.code} value={`away:${reason.code}`}>
+                          {t('agents.awayWith', { reason: reason.labels[language] })}
+                        </option>
+                      ))}
+                    <option value="offline">{t('agents.offline')}</option>
                   </select>
                 </td>
-                <td>{f.duration((props.now - new Date(agent.since).getTime()) / 1000)}</td>
+                <td data-testid="agent-time">{f.duration((props.now - new Date(agent.since).getTime()) / 1000)}</td>
                 <td>
                   {agent.contacts.map((contact) => (
                     <div key={contact.id} className="agent-contact">

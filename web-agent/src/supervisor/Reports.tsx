@@ -1,8 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { ReportFigures, ReportRow } from '@sentral/contract';
+import type { AwayReason, PresenceReport, ReportFigures, ReportRow } from '@sentral/contract';
 import { useI18n } from '../i18n.tsx';
 import type { Report, ReportQuery, SupervisorApi } from './api.ts';
-import { todayLocal, type Formats } from './format.ts';
+import { dateFormats, todayLocal, type Formats } from './format.ts';
 import type { WallboardT } from './texts.ts';
 
 const segmentColumns = ['A', 'B', 'C', 'unknown'] as const;
@@ -24,9 +24,10 @@ function FigureCells(props: { row: ReportFigures; f: Formats }) {
 }
 
 /** Historical figures per interval and group, the CSV export, and the segments side by side. */
-export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; notify(text: string, tone?: 'info' | 'warning'): void }) {
+export function Reports(props: { api: SupervisorApi; awayReasons: AwayReason[]; t: WallboardT; f: Formats; notify(text: string, tone?: 'info' | 'warning'): void }) {
   const { api, t, f } = props;
-  const { dateTime, time } = useI18n();
+  const [presence, setPresence] = useState<PresenceReport | null>(null);
+  const { locale, language } = useI18n();
   const [query, setQuery] = useState<ReportQuery>({ from: todayLocal(), to: todayLocal(), interval: 'hour', by: 'queue' });
   const [report, setReport] = useState<Report | null>(null);
   const [segments, setSegments] = useState<Record<(typeof segmentColumns)[number], ReportFigures> | null>(null);
@@ -39,6 +40,7 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
       .segments(query.from, query.to)
       .then((answer) => setSegments(answer.segments))
       .catch(failed);
+    api.presence(query.from, query.to).then(setPresence).catch(failed);
   };
   const download = () =>
     api
@@ -53,7 +55,9 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
       .catch(failed);
 
   const rows: ReportRow[] = report ? (report.interval ? report.rows : report.totals) : [];
-  const period = (row: ReportRow) => (row.start ? (report?.interval === 'day' ? dateTime(row.start).split(' ')[0] : `${dateTime(row.start)}–${time(row.end)}`) : '');
+  // Intervals are local to the report's time zone, so they are shown in it.
+  const dates = dateFormats(locale, report?.timeZone);
+  const period = (row: ReportRow) => (row.start ? dates.period(row.start, row.end, report?.interval === 'day') : '');
   const label = (row: ReportRow) => (report?.by === 'segment' && row.key === 'unknown' ? t('reports.unknown') : row.label);
 
   return (
@@ -129,6 +133,7 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
           )
         ) : null}
       </section>
+      {presence ? <PresenceSection report={presence} awayReasons={props.awayReasons} language={language} t={t} f={f} /> : null}
       {segments ? (
         <section className="card" aria-labelledby="segments-title">
           <h2 id="segments-title">{t('reports.segments')}</h2>
@@ -168,5 +173,63 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
         </section>
       ) : null}
     </div>
+  );
+}
+
+/** Time per away reason over every agent, then available and away time per agent. */
+function PresenceSection(props: { report: PresenceReport; awayReasons: AwayReason[]; language: 'nb' | 'da' | 'en'; t: WallboardT; f: Formats }) {
+  const { report, t, f } = props;
+  const reasonLabel = (code: string | null) => (code ? (props.awayReasons.find((reason) => reason.code === code)?.labels[props.language] ?? code) : t('agents.noReason'));
+  const secondsOf = (agentId: string, state: 'available' | 'away') =>
+    report.rows.filter((row) => row.agentId === agentId && row.state === state).reduce((sum, row) => sum + row.seconds, 0);
+  // Agents who were only offline in the range have nothing to show.
+  const agents = [...new Map(report.rows.filter((row) => row.state !== 'offline' && row.seconds > 0).map((row) => [row.agentId, row.agentName])).entries()];
+  return (
+    <section className="card" aria-labelledby="presence-title">
+      <h2 id="presence-title">{t('presence.title')}</h2>
+      <p className="muted">{t('presence.intro')}</p>
+      {report.reasons.length === 0 ? (
+        <p className="muted">{t('presence.none')}</p>
+      ) : (
+        <table data-testid="presence-reasons">
+          <thead>
+            <tr>
+              <th scope="col">{t('presence.reason')}</th>
+              <th scope="col">{t('presence.time')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {report.reasons.map((row) => (
+              <tr key={row.reason ?? ''} data-reason={row.reason ?? ''}>
+                <th scope="row">{reasonLabel(row.reason)}</th>
+                <td>{f.duration(row.seconds)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {agents.length ? (
+        <div className="table-scroll">
+          <table data-testid="presence-agents" className="presence-agents">
+            <thead>
+              <tr>
+                <th scope="col">{t('presence.agent')}</th>
+                <th scope="col">{t('presence.available')}</th>
+                <th scope="col">{t('presence.away')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {agents.map(([agentId, name]) => (
+                <tr key={agentId}>
+                  <th scope="row">{name}</th>
+                  <td>{f.duration(secondsOf(agentId, 'available'))}</td>
+                  <td>{f.duration(secondsOf(agentId, 'away'))}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
   );
 }

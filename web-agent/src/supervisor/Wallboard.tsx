@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Language } from '@sentral/contract';
-import { createApi, type QueueInfo } from '../api.ts';
+import type { AwayReason, Language } from '@sentral/contract';
+import { createApi, localizeQueues, type QueueInfo } from '../api.ts';
 import { LanguageSelect } from '../components/TopBar.tsx';
 import { useI18n } from '../i18n.tsx';
 import { createSupervisorApi } from './api.ts';
+import { AwayReasonsAdmin } from './AwayReasonsAdmin.tsx';
+import { CannedAnswersAdmin } from './CannedAnswersAdmin.tsx';
 import { Customers } from './Customers.tsx';
 import { formats } from './format.ts';
 import { Live } from './Live.tsx';
@@ -14,7 +16,7 @@ import { useWallboard } from './useWallboard.ts';
 import './wallboard.css';
 
 export const WALLBOARD_ROUTE = '#/wallboard';
-const sections = ['live', 'targets', 'reports', 'customers'] as const;
+const sections = ['live', 'targets', 'reports', 'customers', 'canned', 'reasons'] as const;
 type Section = (typeof sections)[number];
 
 interface Notice {
@@ -29,16 +31,20 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
   const t = useMemo(() => wallboardTexts(props.language), [props.language]);
   const f = useMemo(() => formats(locale), [locale]);
   const api = useMemo(() => createSupervisorApi(props.token), [props.token]);
-  const [queues, setQueues] = useState<QueueInfo[]>([]);
+  const [storedQueues, setQueues] = useState<QueueInfo[]>([]);
+  const queues = useMemo(() => localizeQueues(storedQueues, props.language), [storedQueues, props.language]);
   const [notices, setNotices] = useState<Notice[]>([]);
   const { onSignOut } = props;
   const expired = useCallback(() => onSignOut(true), [onSignOut]);
   const { stats, connection } = useWallboard(props.token, expired);
   const section: Section = sections.find((name) => props.hash === `${WALLBOARD_ROUTE}/${name}`) ?? 'live';
 
+  const [awayReasons, setAwayReasons] = useState<AwayReason[]>([]);
+  const loadAwayReasons = useCallback(() => api.awayReasons().then(setAwayReasons).catch(() => undefined), [api]);
   useEffect(() => {
     createApi(props.token).queues().then(setQueues).catch(() => undefined);
-  }, [props.token]);
+    void loadAwayReasons();
+  }, [props.token, loadAwayReasons]);
   useEffect(() => {
     document.title = `${t('title')} — Sentral`;
   }, [t]);
@@ -82,14 +88,18 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
           </p>
         ) : section === 'live' ? (
           stats ? (
-            <Live stats={stats} queues={queues} api={api} t={t} f={f} notify={notify} />
+            <Live stats={stats} queues={queues} awayReasons={awayReasons} api={api} t={t} f={f} notify={notify} />
           ) : (
             <p className="muted">{t('conn.connecting')}</p>
           )
         ) : section === 'targets' ? (
           <Targets api={api} queues={queues} t={t} f={f} notify={notify} />
         ) : section === 'reports' ? (
-          <Reports api={api} t={t} f={f} notify={notify} />
+          <Reports api={api} awayReasons={awayReasons} t={t} f={f} notify={notify} />
+        ) : section === 'canned' ? (
+          <CannedAnswersAdmin api={api} queues={queues} t={t} notify={notify} />
+        ) : section === 'reasons' ? (
+          <AwayReasonsAdmin api={api} reasons={awayReasons} onChanged={() => void loadAwayReasons()} t={t} notify={notify} />
         ) : (
           <Customers api={api} t={t} f={f} notify={notify} />
         )}

@@ -1,4 +1,4 @@
-import type { AgentState, KpiTarget, ReportFigures, ReportRow, SupervisorStats, TodaySeries } from '@sentral/contract';
+import type { AgentState, AwayReason, CannedAnswer, KpiTarget, PresenceReport, ReportFigures, ReportRow, SupervisorStats, TodaySeries } from '@sentral/contract';
 import { request } from '../api.ts';
 
 export interface Report {
@@ -37,7 +37,18 @@ export function createSupervisorApi(token: string) {
     stats: () => get<SupervisorStats>('/api/supervisor/stats'),
     today: () => get<TodaySeries[]>('/api/supervisor/today'),
     reassign: (contactId: string, to: { queueId: string } | { agentId: string }) => send('POST', `/api/supervisor/contacts/${encodeURIComponent(contactId)}/reassign`, to),
-    setAgentState: (agentId: string, state: AgentState) => send('POST', `/api/supervisor/agents/${encodeURIComponent(agentId)}/state`, { state }),
+    setAgentState: (agentId: string, state: AgentState, reason?: string) =>
+      send('POST', `/api/supervisor/agents/${encodeURIComponent(agentId)}/state`, { state, ...(reason ? { reason } : {}) }),
+    awayReasons: () => get<AwayReason[]>('/api/away-reasons?all=true'),
+    addAwayReason: (reason: { code: string; labels: Record<'nb' | 'da' | 'en', string> }) => send<AwayReason>('POST', '/api/away-reasons', reason),
+    updateAwayReason: (code: string, change: { active?: boolean }) => send<AwayReason>('PUT', `/api/away-reasons/${encodeURIComponent(code)}`, change),
+    presence: (from: string, to: string) => get<PresenceReport>(`/api/reports/presence?${new URLSearchParams({ from, to }).toString()}`),
+    cannedAnswers: () => get<CannedAnswer[]>('/api/canned-answers'),
+    saveCannedAnswer: (answer: { id?: string; title: string; text: string; language: string | null; queueId: string | null }) => {
+      const { id, ...fields } = answer;
+      return id ? send<CannedAnswer>('PUT', `/api/canned-answers/${encodeURIComponent(id)}`, fields) : send<CannedAnswer>('POST', '/api/canned-answers', fields);
+    },
+    deleteCannedAnswer: (id: string) => send('DELETE', `/api/canned-answers/${encodeURIComponent(id)}`),
     monitor: (contactId: string, mode: 'listen' | 'whisper' | 'barge') => send('POST', `/api/supervisor/contacts/${encodeURIComponent(contactId)}/monitor`, { mode }),
     targets: () => get<KpiTarget[]>('/api/kpi-targets'),
     setTarget: (target: KpiTarget) => send<KpiTarget>('PUT', '/api/kpi-targets', target),

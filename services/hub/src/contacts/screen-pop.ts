@@ -1,6 +1,7 @@
 import type { JourneyStep, ScreenPop } from '@sentral/contract';
 import type { Database } from '@sentral/db';
 import { attachmentUrl } from './messages.ts';
+import { internalNotesOf } from './notes.ts';
 
 const TIMELINE_LENGTH = 10;
 const closedOrderStatuses = ['delivered', 'cancelled'];
@@ -56,6 +57,7 @@ export async function buildScreenPop(db: Database, contactId: string, now = new 
       select: { id: true, channel: true, status: true, createdAt: true, subject: true, disposition: true, notes: true, queueId: true },
     }),
   ]);
+  const notes = await internalNotesOf(db, history.map((c) => c.id));
 
   return {
     identification,
@@ -101,6 +103,7 @@ export async function buildScreenPop(db: Database, contactId: string, now = new 
       summary: [c.channel, c.queueId, c.subject, c.status].filter(Boolean).join(' · '),
       disposition: c.disposition,
       notes: c.notes,
+      internalNotes: notes.get(c.id) ?? [],
     })),
   };
 }

@@ -1,4 +1,4 @@
-import { SentralError, type AcceptedContact, type AgentState, type ChatMessage, type Channel } from '@sentral/contract';
+import { SentralError, type AcceptedContact, type AgentState, type ChatMessage, type Channel, type InternalNote } from '@sentral/contract';
 import type { Database, Prisma } from '@sentral/db';
 import type { AgentPrincipal } from '../auth/tokens.ts';
 import type { Logger } from '../logger.ts';
@@ -8,6 +8,8 @@ import type { Dispatcher } from '../routing/dispatcher.ts';
 import { text } from '../i18n.ts';
 import { transferContact, type TransferTarget } from '../routing/transfer.ts';
 import { appendMessage, recordEvent, transcript } from './messages.ts';
+import { addInternalNote } from './notes.ts';
+import { assertAwayReason } from '../presence/away-reasons.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -24,7 +26,10 @@ export interface AgentWork {
   reject(agent: AgentPrincipal, offerId: string): Promise<void>;
   send(agent: AgentPrincipal, contactId: string, body: string, clientMessageId?: string): Promise<ChatMessage>;
   end(agent: AgentPrincipal, contactId: string, wrapUp: { disposition?: string | undefined; notes?: string | undefined }): Promise<void>;
-  setState(agent: AgentPrincipal, state: AgentState, actor?: string): Promise<{ state: AgentState; since: string }>;
+  /** `reason`: an active away reason code, only with `away` (refused otherwise). */
+  setState(agent: AgentPrincipal, state: AgentState, actor?: string, reason?: string): Promise<{ state: AgentState; since: string; reason: string | null }>;
+  /** Stores an internal note on a contact of this agent (or any contact, for a supervisor); never sent to the customer. */
+  addNote(agent: AgentPrincipal, contactId: string, text: string): Promise<InternalNote>;
   openContacts(agent: AgentPrincipal): Promise<AcceptedContact[]>;
   /** Records disposition and notes once the conversation has ended, whoever ended it. */
   wrapUp(agent: AgentPrincipal, contactId: string, wrapUp: { disposition: string; notes?: string | undefined }): Promise<void>;
@@ -185,21 +190,33 @@ export function createAgentWork(deps: {
       await dispatcher.kick();
     },
 
-    async setState(agent, state, actor = agentActor(agent)) {
+    async setState(agent, state, actor = agentActor(agent), reason) {
+      if (reason !== undefined) {
+        if (state !== 'away') throw new SentralError('VALIDATION_FAILED', 'reason: a reason is given only with away', { field: 'reason' });
+        await assertAwayReason(db, reason);
+      }
       const now = new Date();
       const updated = await db.$transaction(async (tx) => {
         const row = await tx.agent.update({
           where: { id: agent.id },
-          data: { state, stateSince: now, ...(state === 'available' ? { idleSince: now } : {}) },
-          select: { state: true, stateSince: true },
+          data: { state, stateSince: now, awayReason: reason ?? null, ...(state === 'available' ? { idleSince: now } : {}) },
+          select: { state: true, stateSince: true, awayReason: true },
         });
-        await tx.auditLog.create({ data: { actorId: agent.id, action: 'agent.state', entity: 'agent', entityId: agent.id, data: { state, actor } } });
+        await tx.auditLog.create({ data: { actorId: agent.id, action: 'agent.state', entity: 'agent', entityId: agent.id, data: { state, actor, ...(reason ? { reason } : {}) } } });
         return row;
       });
-      const result = { state: updated.state as AgentState, since: updated.stateSince.toISOString() };
+      const result = { state: updated.state as AgentState, since: updated.stateSince.toISOString(), reason: updated.awayReason };
       notifier.toAgent(agent.id, 'agent:state', result);
       if (state === 'available') await dispatcher.kick();
       return result;
+    },
+
+    async addNote(agent, contactId, body) {
+      const note = await addInternalNote(db, agent, contactId, body);
+      // Every session of the contact's agent shows it; the customer's channel is never told.
+      const owner = await db.contact.findUnique({ where: { id: contactId }, select: { agentId: true } });
+      if (owner?.agentId) notifier.toAgent(owner.agentId, 'contact:note', { contactId, note });
+      return note;
     },
 
     async openContacts(agent) {

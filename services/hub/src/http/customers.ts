@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { languages, SentralError } from '@sentral/contract';
 import { Prisma, type Database } from '@sentral/db';
+import { internalNotesOf } from '../contacts/notes.ts';
 import { normaliseEmail, normalisePhone } from '../pipeline/identify.ts';
 
 const money = z.number().finite().min(0).max(1e12);
@@ -163,13 +164,14 @@ export async function customerView(db: Database, id: string) {
     },
   });
   if (!customer) throw new SentralError('NOT_FOUND', 'no such customer');
+  const notes = await internalNotesOf(db, customer.contacts.map((contact) => contact.id));
   return {
     ...customer,
     lifetimeValue: Number(customer.lifetimeValue),
     revenue: Number(customer.revenue),
     orders: customer.orders.map((o) => ({ ...o, total: Number(o.total) })),
     invoices: customer.invoices.map((i) => ({ ...i, amount: Number(i.amount) })),
-    timeline: customer.contacts,
+    timeline: customer.contacts.map((contact) => ({ ...contact, internalNotes: notes.get(contact.id) ?? [] })),
     contacts: undefined,
   };
 }

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { languages, roles, SentralError } from '@sentral/contract';
+import { agentClientSchemas, languages, roles, SentralError } from '@sentral/contract';
 import type { Database } from '@sentral/db';
 import type { TokenService } from '../auth/tokens.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { AgentWork } from '../contacts/service.ts';
 import { transcript } from '../contacts/messages.ts';
+import { internalNotesOf } from '../contacts/notes.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { customerInput, customerSearchQuery, customerView, searchCustomers, upsertCustomer } from './customers.ts';
@@ -50,12 +51,31 @@ export function apiRoutes(deps: {
     defineRoute({
       method: 'get',
       path: '/api/queues',
-      summary: 'The queues and the channels each serves',
+      summary: 'The queues, the channels each serves, and their display names per language (`displayNames`: {"nb","da","en"}, any may be missing)',
       access: 'agent',
-      responses: { 200: '[{"id","name","channels"}]' },
+      responses: { 200: '[{"id","name","channels","displayNames"}]' },
       async handler() {
-        const queues = await db.queue.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, channels: true } });
+        const queues = await db.queue.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, channels: true, displayNames: true } });
         return { body: queues };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/queues/:id/display-names',
+      summary: 'Set the names a queue is shown by per language: {"nb","da","en"} (each optional; a missing one shows `name`)',
+      access: { roles: ['admin'] },
+      params: z.object({ id: z.string().min(1).max(64) }),
+      body: z.object({ nb: z.string().trim().min(1).max(100), da: z.string().trim().min(1).max(100), en: z.string().trim().min(1).max(100) }).partial().strict(),
+      responses: { 200: '{"id","name","channels","displayNames"}', 403: 'Not an admin', 404: 'No such queue' },
+      async handler({ params, body, caller }) {
+        if (!(await db.queue.findUnique({ where: { id: params.id }, select: { id: true } }))) throw new SentralError('NOT_FOUND', `no such queue "${params.id}"`);
+        const [queue] = await db.$transaction([
+          db.queue.update({ where: { id: params.id }, data: { displayNames: body }, select: { id: true, name: true, channels: true, displayNames: true } }),
+          db.auditLog.create({
+            data: { actorId: caller?.kind === 'agent' ? caller.agent.id : null, action: 'queue.display-names', entity: 'queue', entityId: params.id, data: body },
+          }),
+        ]);
+        return { body: queue };
       },
     }),
     defineRoute({
@@ -158,6 +178,7 @@ export function apiRoutes(deps: {
             role: true,
             state: true,
             stateSince: true,
+            awayReason: true,
             languages: true,
             queues: { select: { queueId: true } },
             capacityVoice: true,
@@ -226,13 +247,44 @@ export function apiRoutes(deps: {
         if (caller?.kind === 'agent' && caller.agent.role === 'agent' && contact.agentId !== caller.agent.id) {
           throw new SentralError('FORBIDDEN', 'this contact is not assigned to you');
         }
+        const notes = await internalNotesOf(db, [contact.id]);
         return {
           body: {
             ...contact,
             events: contact.events.map((event) => ({ ...event, id: Number(event.id) })),
             messages: await transcript(db, contact.id),
+            internalNotes: notes.get(contact.id) ?? [],
           },
         };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/contacts/:id/notes',
+      summary: "A contact's internal notes, oldest first (its agent, supervisors and admins only)",
+      access: 'agent',
+      params: uuidParam,
+      responses: { 200: '[{"id","contactId","at","author":{"id","name"},"text"}]', 403: 'Not your contact', 404: 'No such contact' },
+      async handler({ params, caller }) {
+        const contact = await db.contact.findUnique({ where: { id: params.id }, select: { agentId: true } });
+        if (!contact) throw new SentralError('NOT_FOUND', 'no such contact');
+        if (caller?.kind === 'agent' && caller.agent.role === 'agent' && contact.agentId !== caller.agent.id) {
+          throw new SentralError('FORBIDDEN', 'this contact is not assigned to you');
+        }
+        return { body: (await internalNotesOf(db, [params.id])).get(params.id) ?? [] };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/contacts/:id/notes',
+      summary: 'Add an internal note {"text"} to a contact (its agent during the conversation or wrap-up, or a supervisor or admin); never sent to the customer',
+      access: 'agent',
+      params: uuidParam,
+      body: agentClientSchemas['contact:note'].pick({ text: true }),
+      responses: { 201: '{"id","contactId","at","author","text"}', 403: 'Not your contact', 404: 'No such contact', 409: 'The contact is not in conversation or wrap-up' },
+      async handler({ params, body, caller }) {
+        if (caller?.kind !== 'agent') throw new SentralError('FORBIDDEN', 'agents only');
+        return { status: 201, body: await work.addNote(caller.agent, params.id, body.text) };
       },
     }),
     ...routingRoutes({ db, work, dispatcher }),

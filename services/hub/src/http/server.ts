@@ -5,6 +5,7 @@ import { retryAfterOf } from '../limits/rate-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { faviconHandler } from './favicon.ts';
 import { mount, openApiDocument, type RouteDefinition } from './route.ts';
 
 const JSON_LIMIT = '256kb';
@@ -34,6 +35,7 @@ export function createHttpApp(deps: {
     next();
   });
 
+  app.use(faviconHandler());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -72,13 +72,13 @@ export function supervisorRoutes(deps: {
     defineRoute({
       method: 'post',
       path: '/api/supervisor/agents/:id/state',
-      summary: "Change an agent's state (available, away, offline); recorded in the audit log",
+      summary: "Change an agent's state (available, away, offline), with an away reason code if away; recorded in the audit log",
       access: staff,
       params: uuidParam,
       body: supervisorSchemas.agentState,
-      responses: { 200: '{"state","since"}', 403: 'Not a supervisor or admin', 404: 'No such agent' },
+      responses: { 200: '{"state","since","reason"}', 403: 'Not a supervisor or admin', 404: 'No such agent' },
       async handler({ params, body, caller }) {
-        return { body: await actions.setAgentState(supervisorOf(caller), params.id, body.state) };
+        return { body: await actions.setAgentState(supervisorOf(caller), params.id, body.state, body.reason) };
       },
     }),
     defineRoute({

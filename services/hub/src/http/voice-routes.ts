@@ -17,6 +17,16 @@ export function voiceRoutes(deps: { db: Database; voice: () => ChannelConnector 
   return [
     defineRoute({
       method: 'get',
+      path: '/api/voice/status',
+      summary: 'Whether voice is configured for agents\' browsers, so the desktop asks for a token only then',
+      access: 'agent',
+      responses: { 200: '{"configured":true|false}' },
+      async handler() {
+        return { body: { configured: Boolean(deps.voice()?.agentDevice) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/api/voice/token',
       summary: "An access token for the agent's browser (Twilio Voice JS SDK) to receive the calls Sentral bridges to the agent",
       access: 'agent',
@@ -24,7 +34,7 @@ export function voiceRoutes(deps: { db: Database; voice: () => ChannelConnector 
       async handler({ caller }) {
         if (caller?.kind !== 'agent') throw new SentralError('FORBIDDEN', 'agents only');
         const device = deps.voice()?.agentDevice;
-        if (!device) throw new SentralError('CHANNEL_DISABLED', 'voice is not configured on this hub');
+        if (!device) throw new SentralError('CHANNEL_DISABLED', 'browser calls need voice with TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET');
         return { body: await device({ id: caller.agent.id, name: caller.agent.name }) };
       },
     }),

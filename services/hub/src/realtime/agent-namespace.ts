@@ -53,7 +53,8 @@ export function attachAgentNamespace(
       await work.reject(agent, offerId);
       return {};
     },
-    'agent:state': async (agent, { state }) => work.setState(agent, state),
+    'agent:state': async (agent, { state, reason }) => work.setState(agent, state, undefined, reason),
+    'contact:note': async (agent, { contactId, text }) => ({ note: await work.addNote(agent, contactId, text) }),
     'contact:send': async (agent, { contactId, text, clientMessageId }) => ({ message: await work.send(agent, contactId, text, clientMessageId) }),
     'contact:transfer': async (agent, { contactId, to, note }) => work.transfer(agent, contactId, to, note),
     'contact:end': async (agent, { contactId, disposition, notes }) => {

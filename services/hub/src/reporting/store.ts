@@ -108,6 +108,8 @@ export interface AgentNow {
   name: string;
   activity: AgentActivity;
   since: Date;
+  /** The away reason code while away. */
+  reason: string | null;
   queues: string[];
   contacts: Array<{ id: string; channel: Channel; queueId: string; status: 'offered' | 'accepted'; since: Date }>;
 }
@@ -117,6 +119,7 @@ interface AgentRow {
   name: string;
   state: 'available' | 'away' | 'offline';
   stateSince: Date;
+  awayReason: string | null;
   idleSince: Date;
   queues: string[];
 }
@@ -129,7 +132,7 @@ interface AgentRow {
  */
 export async function loadAgentsNow(db: Database, now: Date, wrapUpSeconds: number): Promise<AgentNow[]> {
   const agents = await db.$queryRaw<AgentRow[]>`
-    SELECT a.id, a.name, a.state::text AS state, a."stateSince", a."idleSince", array_agg(aq."queueId" ORDER BY aq."queueId") AS queues
+    SELECT a.id, a.name, a.state::text AS state, a."stateSince", a."awayReason", a."idleSince", array_agg(aq."queueId" ORDER BY aq."queueId") AS queues
     FROM "Agent" a JOIN "AgentQueue" aq ON aq."agentId" = a.id
     GROUP BY a.id ORDER BY a.name, a.id`;
   const open = await db.$queryRaw<Array<{ id: string; agentId: string; channel: Channel; queueId: string; status: 'offered' | 'accepted'; since: Date }>>`
@@ -161,7 +164,7 @@ export async function loadAgentsNow(db: Database, now: Date, wrapUpSeconds: numb
     } else if (agent.state === 'available' && agent.idleSince > since) {
       since = agent.idleSince;
     }
-    return { id: agent.id, name: agent.name, activity, since, queues: agent.queues, contacts };
+    return { id: agent.id, name: agent.name, activity, since, reason: activity === 'away' ? agent.awayReason : null, queues: agent.queues, contacts };
   });
 }
 

@@ -332,6 +332,7 @@ function toAgentStatus(agent: AgentNow): AgentStatus {
     name: agent.name,
     activity: agent.activity,
     since: agent.since.toISOString(),
+    reason: agent.reason,
     queues: agent.queues,
     contacts: agent.contacts.map((contact) => ({ id: contact.id, channel: contact.channel, queue: contact.queueId, status: contact.status, since: contact.since.toISOString() })),
   };

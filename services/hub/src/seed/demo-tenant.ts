@@ -32,14 +32,33 @@ type SkillName = 'billing' | 'technical' | 'sales';
 
 const ALL_CHANNELS: ChannelName[] = ['voice', 'chat', 'email', 'fax'];
 
-export const DEMO_QUEUES: ReadonlyArray<{ id: string; name: string; channels: ChannelName[]; skill: SkillName }> = [
-  { id: 'sales', name: 'Salg', channels: ALL_CHANNELS, skill: 'sales' },
-  { id: 'support', name: 'Kundeservice', channels: ALL_CHANNELS, skill: 'technical' },
-  { id: 'billing', name: 'Faktura', channels: ALL_CHANNELS, skill: 'billing' },
+export const DEMO_QUEUES: ReadonlyArray<{ id: string; name: string; displayNames: Record<'nb' | 'da' | 'en', string>; channels: ChannelName[]; skill: SkillName }> = [
+  { id: 'sales', name: 'Salg', displayNames: { nb: 'Salg', da: 'Salg', en: 'Sales' }, channels: ALL_CHANNELS, skill: 'sales' },
+  { id: 'support', name: 'Kundeservice', displayNames: { nb: 'Kundeservice', da: 'Kundeservice', en: 'Customer service' }, channels: ALL_CHANNELS, skill: 'technical' },
+  { id: 'billing', name: 'Faktura', displayNames: { nb: 'Faktura', da: 'Faktura', en: 'Billing' }, channels: ALL_CHANNELS, skill: 'billing' },
   // Key accounts talk to their account managers by phone, chat or e-mail; their faxes go to billing.
-  { id: 'enterprise', name: 'Bedriftssalg', channels: ['voice', 'chat', 'email'], skill: 'sales' },
+  { id: 'enterprise', name: 'Bedriftssalg', displayNames: { nb: 'Bedriftssalg', da: 'Erhvervssalg', en: 'Business sales' }, channels: ['voice', 'chat', 'email'], skill: 'sales' },
   // Escalations arrive as transferred calls or forwarded cases.
-  { id: 'second-line', name: 'Andrelinje', channels: ['voice', 'email'], skill: 'technical' },
+  { id: 'second-line', name: 'Andrelinje', displayNames: { nb: 'Andrelinje', da: 'Anden linje', en: 'Second line' }, channels: ['voice', 'email'], skill: 'technical' },
+];
+
+/** Canned answers of the demo tenant, per language; placeholders are filled in when an agent inserts one. */
+export const DEMO_CANNED_ANSWERS: ReadonlyArray<{ title: string; text: string; language: 'nb' | 'da' | 'en'; queueId?: string }> = [
+  { language: 'nb', title: 'Hilsen', text: 'Hei {{customer.firstName}}, og takk for at du tok kontakt! Jeg heter {{agent.firstName}}. Hvordan kan jeg hjelpe deg?' },
+  { language: 'nb', title: 'Et øyeblikk', text: 'Et øyeblikk, jeg sjekker dette for deg.' },
+  { language: 'nb', title: 'Noe mer?', text: 'Er det noe mer jeg kan hjelpe deg med?' },
+  { language: 'nb', title: 'Avslutning', text: 'Takk for praten, {{customer.firstName}}, og ha en fin dag!' },
+  { language: 'nb', title: 'Faktura: betalingsutsettelse', text: 'Jeg har gitt deg 14 dagers utsettelse på fakturaen. Du får en bekreftelse på e-post.', queueId: 'billing' },
+  { language: 'da', title: 'Hilsen', text: 'Hej {{customer.firstName}}, og tak fordi du kontaktede os! Jeg hedder {{agent.firstName}}. Hvordan kan jeg hjælpe dig?' },
+  { language: 'da', title: 'Et øjeblik', text: 'Et øjeblik, jeg undersøger det for dig.' },
+  { language: 'da', title: 'Andet?', text: 'Er der andet, jeg kan hjælpe dig med?' },
+  { language: 'da', title: 'Afslutning', text: 'Tak for snakken, {{customer.firstName}}, og hav en god dag!' },
+  { language: 'da', title: 'Faktura: henstand', text: 'Jeg har givet dig 14 dages henstand med fakturaen. Du får en bekræftelse på e-mail.', queueId: 'billing' },
+  { language: 'en', title: 'Greeting', text: 'Hello {{customer.firstName}}, and thank you for contacting us! My name is {{agent.firstName}}. How can I help you?' },
+  { language: 'en', title: 'One moment', text: 'One moment, I will look into this for you.' },
+  { language: 'en', title: 'Anything else?', text: 'Is there anything else I can help you with?' },
+  { language: 'en', title: 'Goodbye', text: 'Thank you for chatting with us, {{customer.firstName}}, and have a nice day!' },
+  { language: 'en', title: 'Invoice: extension', text: 'I have given you a 14-day extension on the invoice. You will get a confirmation by email.', queueId: 'billing' },
 ];
 
 /**
@@ -91,6 +110,7 @@ export async function seedDemoTenant(db: PrismaClient, opts: SeedDemoTenantOptio
       await insertJsonBatches(tx, 'Warranty', WARRANTY_COLUMNS, tenant.warranties);
       await tx.agent.createMany({ data: tenant.agents });
       await tx.agentQueue.createMany({ data: tenant.agentQueues });
+      await tx.cannedAnswer.createMany({ data: DEMO_CANNED_ANSWERS.map((answer) => ({ ...answer, queueId: answer.queueId ?? null })) });
       await seedSelfService(tx, new Date());
       return { seeded: true, customers: tenant.customers.length, agents: tenant.agents.length };
     },
@@ -188,7 +208,7 @@ export function buildDemoTenant(options: BuildDemoTenantOptions): DemoTenant {
   const faker = markets.NO.faker;
   const clock = new Clock(options.now);
   const tenant: DemoTenant = {
-    queues: DEMO_QUEUES.map(({ id, name, channels }) => ({ id, name, channels })),
+    queues: DEMO_QUEUES.map(({ id, name, displayNames, channels }) => ({ id, name, displayNames, channels })),
     customers: [],
     identities: [],
     orders: [],

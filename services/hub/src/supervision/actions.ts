@@ -16,7 +16,7 @@ export interface SupervisorActions {
    * A pending offer is withdrawn; the router makes the next offer within the agent's capacity.
    */
   reassign(supervisor: AgentPrincipal, contactId: string, to: { queueId: string } | { agentId: string }, note?: string): Promise<void>;
-  setAgentState(supervisor: AgentPrincipal, agentId: string, state: AgentState): Promise<{ state: AgentState; since: string }>;
+  setAgentState(supervisor: AgentPrincipal, agentId: string, state: AgentState, reason?: string): Promise<{ state: AgentState; since: string; reason: string | null }>;
   /** Joins a live call as listener, whisperer or third party, through the channel's conference. */
   monitor(supervisor: AgentPrincipal, contactId: string, mode: MonitorRequest['mode']): Promise<{ participantId: string }>;
 }
@@ -110,12 +110,12 @@ export function createSupervisorActions(deps: {
       await Promise.all([...new Set([moved.from, moved.to])].map((queueId) => dispatcher.announceQueue(queueId)));
     },
 
-    async setAgentState(supervisor, agentId, state) {
+    async setAgentState(supervisor, agentId, state, reason) {
       const agent = await db.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, role: true, state: true } });
       if (!agent) throw new SentralError('NOT_FOUND', 'no such agent');
-      const result = await work.setState({ id: agent.id, name: agent.name, role: agent.role }, state, supervisorActor(supervisor));
+      const result = await work.setState({ id: agent.id, name: agent.name, role: agent.role }, state, supervisorActor(supervisor), reason);
       await db.auditLog.create({
-        data: { actorId: supervisor.id, action: 'agent.state.set', entity: 'agent', entityId: agentId, data: { from: agent.state, to: state } },
+        data: { actorId: supervisor.id, action: 'agent.state.set', entity: 'agent', entityId: agentId, data: { from: agent.state, to: state, ...(reason ? { reason } : {}) } },
       });
       return result;
     },
