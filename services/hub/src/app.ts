@@ -161,6 +161,7 @@ export function createApp(deps: AppDeps): App {
           { concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, stalledIntervalMs: Math.max(500, Math.floor(config.worker.lockDurationMs / 2)) },
         );
         consumer.on('failed', (job, error) => logger.warn({ err: error, jobId: job?.id }, 'contact job failed'));
+        consumer.on('error', (error) => logger.warn({ err: error }, 'contact worker error'));
         const recovery = startRecovery({ db, jobs, dispatcher, notifier, logger: logger.child({ component: 'recovery' }), sweepMs: config.dispatchSweepMs });
         stoppers.push(() => recovery.stop(), () => consumer.close());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });

@@ -6,6 +6,7 @@ import type { AgentWork } from '../contacts/service.ts';
 import type { Database } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
+import { findUnsafeInput } from '../input-guard.ts';
 
 type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal }>;
 type EventName = keyof typeof agentClientSchemas;
@@ -78,22 +79,34 @@ export function attachAgentNamespace(
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
       const reply = typeof ack === 'function' ? (ack as (res: Ack<object>) => void) : () => undefined;
-      if (!(event in handlers)) {
-        reply({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `unknown event "${event}"` } });
-        return;
+      // Whatever goes wrong in here is answered and logged: a throw escaping a listener would end the process.
+      try {
+        // Own keys only: an event called "constructor" or "toString" must not reach Object.prototype.
+        if (!Object.hasOwn(handlers, event)) {
+          reply({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `unknown event "${event.slice(0, 100)}"` } });
+          return;
+        }
+        const name = event as EventName;
+        const unsafe = findUnsafeInput(args[0], 'payload');
+        if (unsafe) {
+          reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: unsafe } });
+          return;
+        }
+        const parsed = agentClientSchemas[name].safeParse(args[0]);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          const code = issue.code === 'too_big' ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
+          reply({ ok: false, error: { code, message: `${issue.path.join('.') || 'payload'}: ${issue.message}` } });
+          return;
+        }
+        const handler = handlers[name] as (a: AgentPrincipal, p: unknown) => Promise<object>;
+        Promise.resolve()
+          .then(() => handler(agent, parsed.data))
+          .then((result) => reply({ ok: true, ...result }))
+          .catch((error: unknown) => reply({ ok: false, error: toAckError(error, logger) }));
+      } catch (error) {
+        reply({ ok: false, error: toAckError(error, logger) });
       }
-      const name = event as EventName;
-      const parsed = agentClientSchemas[name].safeParse(args[0]);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const code = issue.code === 'too_big' ? 'PAYLOAD_TOO_LARGE' : 'VALIDATION_FAILED';
-        reply({ ok: false, error: { code, message: `${issue.path.join('.') || 'payload'}: ${issue.message}` } });
-        return;
-      }
-      const handler = handlers[name] as (a: AgentPrincipal, p: unknown) => Promise<object>;
-      handler(agent, parsed.data)
-        .then((result) => reply({ ok: true, ...result }))
-        .catch((error: unknown) => reply({ ok: false, error: toAckError(error, logger) }));
     });
 
     socket.on('disconnect', () => {
