@@ -393,6 +393,9 @@ export function overflowCycle(overflow: RuleSet['overflow']): string[] | null {
 
 // ---- evaluation ---------------------------------------------------------------------------
 
+/** Patterns and keywords look at the start of a text only: enough to route by, and it bounds the work. */
+export const MAX_MATCHED_TEXT = 2_000;
+
 const regexCache = new Map<string, RegExp>();
 function regex(source: string): RegExp {
   let compiled = regexCache.get(source);
@@ -456,10 +459,10 @@ export function evaluate(condition: Condition, facts: ContactFacts): boolean {
     case 'containsAny': {
       const words = value as string[];
       if (Array.isArray(actual)) return actual.some((item) => words.some((word) => same(item, word)));
-      return typeof actual === 'string' && words.some((word) => regex(wordPattern(word)).test(actual));
+      return typeof actual === 'string' && words.some((word) => regex(wordPattern(word)).test(actual.slice(0, MAX_MATCHED_TEXT)));
     }
     case 'matches':
-      return typeof actual === 'string' && regex(value as string).test(actual);
+      return typeof actual === 'string' && regex(value as string).test(actual.slice(0, MAX_MATCHED_TEXT));
   }
 }
 
