@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): App {
     logger: logger.child({ component: 'outbound' }),
     retry: config.outbound,
   });
-  const conversations = createConversations({ db, notifier, dispatcher, logger: logger.child({ component: 'conversations' }) });
+  const conversations = createConversations({ db, notifier, dispatcher, logger: logger.child({ component: 'conversations' }), documentLimits: config.faxDocuments });
   const satisfaction = createSatisfaction({ db, notifier, secret: deps.jwtSecret, publicBaseUrl: config.publicBaseUrl, logger: logger.child({ component: 'satisfaction' }) });
   const work = surveyAfterAgentEnd(createAgentWork({ db, notifier, dispatcher, logger, metrics, dispositions: config.wrapUp.dispositions, outbound }), satisfaction);
   const jobs = queues.producer<ContactJobData>(queueNames.contacts);
@@ -135,6 +135,7 @@ export function createApp(deps: AppDeps): App {
           logger: logger.child({ component: 'http' }),
           webAgentDir,
           webhooks: registry.all().flatMap((connector) => connector.webhooks ?? []),
+          webhookConcurrentReads: config.webhookConcurrentReads,
           pages: [csatPages({ db, satisfaction })],
           readiness: async () => {
             const failed: string[] = [];
