@@ -23,7 +23,7 @@ describe('input that cannot stop the hub', () => {
     const started = performance.now();
     const response = await fetch(`${hub.url}/healthz`, { signal: AbortSignal.timeout(5_000) });
     expect(response.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(performance.now() - started).toBeLessThan(2_000);
   }
 
   /** A chat customer reaches `agent` with an offer: routing still works end to end. */
