@@ -65,6 +65,28 @@ describe('input that cannot stop the hub', () => {
     expect(await call(agent.socket, 'contact:end', { contactId: offer.contact.id, disposition: 'resolved' })).toEqual({ ok: true });
   });
 
+  it('answers a handler that fails unexpectedly with INTERNAL, on sockets and REST, and keeps running', async () => {
+    const agent = await createAgent(hub.url, admin, { email: 'fails@hardening.test', name: 'Feil Agent', queues: ['enterprise'], capacity: { chat: 1 } });
+    agents.push(agent);
+    const db = hub.database.db;
+    // A real failure underneath the handlers: the audit log every state change writes to is gone for a moment.
+    await db.$executeRawUnsafe('ALTER TABLE "AuditLog" RENAME TO "AuditLogAway"');
+    try {
+      expect(await call(agent.socket, 'agent:state', { state: 'away' })).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'internal error' } });
+      const rest = await api(hub.url, `/api/supervisor/agents/${agent.id}/state`, { method: 'POST', token: admin, body: { state: 'away' } });
+      expect(rest.status).toBe(500);
+      expect(rest.body).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
+      await expectResponsive();
+    } finally {
+      await db.$executeRawUnsafe('ALTER TABLE "AuditLogAway" RENAME TO "AuditLog"');
+    }
+    expect(agent.socket.connected).toBe(true);
+    await agent.setState('available');
+    const offer = await expectRoutesTo(agent, { name: 'Etterpå', queue: 'enterprise' }, 'Hei igjen');
+    await agent.accept(offer);
+    expect(await call(agent.socket, 'contact:end', { contactId: offer.contact.id, disposition: 'resolved' })).toEqual({ ok: true });
+  });
+
   it('refuses a routing rule that backtracks catastrophically, naming the filter, and keeps the rules in force', async () => {
     const before = await api(hub.url, '/api/routing/rules', { token: admin });
     const catastrophic = {
