@@ -1,7 +1,7 @@
 import { SentralError } from '@sentral/contract';
 
 /** Deeper than any payload Sentral takes (a routing rule set nests conditions 20 levels, two JSON levels each). */
-export const MAX_INPUT_DEPTH = 64;
+const MAX_INPUT_DEPTH = 64;
 
 const isPlainObject = (value: object): boolean => {
   const prototype = Object.getPrototypeOf(value) as unknown;

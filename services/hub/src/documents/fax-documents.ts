@@ -19,7 +19,7 @@ export interface RenderLimits {
   maxInflatedBytes: number;
 }
 
-export const defaultRenderLimits: RenderLimits = Object.freeze({ timeoutMs: 10_000, memoryMb: 256, maxInflatedBytes: 64_000_000 });
+const defaultRenderLimits: RenderLimits = Object.freeze({ timeoutMs: 10_000, memoryMb: 256, maxInflatedBytes: 64_000_000 });
 
 const THUMBNAIL_WIDTH = 240;
 const MAX_PIXELS = 40_000_000;

@@ -394,7 +394,7 @@ export function overflowCycle(overflow: RuleSet['overflow']): string[] | null {
 // ---- evaluation ---------------------------------------------------------------------------
 
 /** Patterns and keywords look at the start of a text only: enough to route by, and it bounds the work. */
-export const MAX_MATCHED_TEXT = 2_000;
+const MAX_MATCHED_TEXT = 2_000;
 
 const regexCache = new Map<string, RegExp>();
 function regex(source: string): RegExp {
