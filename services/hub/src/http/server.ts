@@ -10,6 +10,7 @@ import { mount, openApiDocument, type RouteDefinition } from './route.ts';
 const JSON_LIMIT = '256kb';
 const DEFAULT_CONCURRENT_READS = 4;
 const READ_RETRY_AFTER_SECONDS = 5;
+const BODY_READ_TIMEOUT_MS = 60_000;
 
 /** A counting semaphore that never waits: a caller either gets a slot now or is told to come back. */
 function readSlots(size: number): { take(): boolean; give(): void } {
@@ -77,8 +78,12 @@ export function createHttpApp(deps: {
         next(new SentralError('RATE_LIMITED', 'too many webhook bodies are being received; retry shortly', { retryAfterSeconds: READ_RETRY_AFTER_SECONDS }));
         return;
       }
+      // A sender trickling its body would otherwise keep the slot until Node's own request timeout.
+      const deadline = setTimeout(() => req.destroy(), BODY_READ_TIMEOUT_MS);
+      deadline.unref();
       let held = true;
       const release = () => {
+        clearTimeout(deadline);
         if (held) reading.give();
         held = false;
       };
