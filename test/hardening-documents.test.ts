@@ -221,6 +221,11 @@ describe('documents and webhooks that cannot stop the hub', () => {
     // The slots come back when those senders go away: a signed fax gets through again.
     const contactId = await until(async () => sendFax(hub.url, FAX_SECRET, '+47 22 33 44 04', 'after-slow').catch(() => null), 30_000);
     expect(contactId).toMatch(/^[0-9a-f-]{36}$/);
+    // After all of the above an ordinary fax still gets its page count and a rendered page.
+    const file = await hub.database.db.attachment.findFirstOrThrow({ where: { contactId, kind: 'file' } });
+    expect(file.pages).toBe(1);
+    const thumbnail = await hub.database.db.attachment.findFirstOrThrow({ where: { contactId, kind: 'thumbnail' } });
+    expect((await sharp(Buffer.from(thumbnail.content)).metadata()).hasAlpha).toBe(false);
     expect(slowest).toBeLessThan(2_000);
   });
 
