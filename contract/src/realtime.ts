@@ -8,7 +8,15 @@ import { ratingSchema, type AgentStatus, type KpiProgress, type StaffingAdvice, 
 /** Longest text a chat customer or agent may send in one message (characters). */
 export const MAX_MESSAGE_LENGTH = 8_000;
 
-const text = z.string().trim().min(1, 'must not be empty').max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`);
+// PostgreSQL cannot store NUL characters: text carrying one is refused here rather than failing on insert.
+const withoutNul = (value: string) => !value.includes('\u0000');
+const NUL_MESSAGE = 'must not contain NUL characters';
+const text = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(MAX_MESSAGE_LENGTH, `must be at most ${MAX_MESSAGE_LENGTH} characters`)
+  .refine(withoutNul, NUL_MESSAGE);
 const id = z.string().uuid();
 
 // ---- /agent -------------------------------------------------------------------------------
@@ -198,7 +206,7 @@ export interface AgentClientEvents {
 
 export const chatHandshakeSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(200).refine(withoutNul, NUL_MESSAGE).optional(),
     email: z.string().trim().email().max(320).optional(),
     visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -').optional(),
     language: z.enum(['nb', 'da', 'en']).optional(),

@@ -23,6 +23,8 @@ export interface JobProducer<D> {
 export interface JobConsumer {
   close(): Promise<void>;
   on(event: 'failed', listener: (job: Job | undefined, error: Error) => void): void;
+  /** Connection and lock trouble; without a listener an EventEmitter's 'error' ends the process. */
+  on(event: 'error', listener: (error: Error) => void): void;
 }
 
 /** One code path for both backends: callers never learn which one is underneath. */

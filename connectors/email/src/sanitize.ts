@@ -37,8 +37,9 @@ export function sanitizeMailHtml(html: string, options: { remoteImages: boolean 
     allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
     allowProtocolRelative: false,
     disallowedTagsMode: 'discard',
-    // The text inside these is code or markup, not content.
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'head', 'iframe', 'object', 'template'],
+    // The text inside these is code or markup, not content. `noscript`, `textarea` and `template` are not
+    // among them: a mail that opens one and never closes it would otherwise lose everything after it.
+    nonTextTags: ['script', 'style', 'option', 'title', 'head', 'iframe', 'object'],
     transformTags: {
       a: (tagName, attribs) => ({ tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' } }),
     },

@@ -31,12 +31,12 @@ const configSchema = z
     firstResponseHours: z.number().min(0.25).max(24 * 30).default(24),
     maxFiles: z.number().int().min(1).max(20).default(10),
     maxFileBytes: z.number().int().min(1000).max(50_000_000).default(20_000_000),
+    /** The whole webhook body; larger requests are refused by Content-Length before they are read. */
+    webhookMaxBytes: z.number().int().min(10_000).max(200_000_000).default(60_000_000),
   })
   .strict();
 
 export type FaxConnectorConfig = z.infer<typeof configSchema>;
-
-export const MAX_WEBHOOK_BYTES = 60_000_000;
 
 const fieldsSchema = z.object({
   from: z.string().trim().min(1).max(40),
@@ -121,7 +121,7 @@ export const faxConnector: ConnectorFactory<FaxConnectorConfig> = {
       }
     }
 
-    const webhooks: ConnectorWebhook[] = [{ path: '/webhooks/fax', maxBytes: MAX_WEBHOOK_BYTES, handle: receive }];
+    const webhooks: ConnectorWebhook[] = [{ path: '/webhooks/fax', maxBytes: config.webhookMaxBytes, handle: receive }];
 
     return {
       id: 'fax',

@@ -20,7 +20,8 @@ export function parseMultipart(body: Uint8Array, contentType: string, limits: { 
       reject(new MultipartError((error as Error).message));
       return;
     }
-    const form: MultipartForm = { fields: {}, files: [] };
+    // Field names are the sender's choice: a null-prototype object keeps "__proto__" an ordinary field.
+    const form: MultipartForm = { fields: Object.create(null) as Record<string, string>, files: [] };
     let failure: MultipartError | null = null;
     parser.on('field', (name, value) => (form.fields[name] = value));
     parser.on('file', (field, stream, info) => {

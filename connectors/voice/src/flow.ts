@@ -65,6 +65,11 @@ const nodeSchema = z.discriminatedUnion('type', [
 ]);
 
 export type FlowNode = z.infer<typeof nodeSchema>;
+
+/** A node by id; own entries only, so an id such as "constructor" never finds Object.prototype's. */
+export function flowNode(nodes: Readonly<Record<string, FlowNode>>, id: string): FlowNode | undefined {
+  return Object.hasOwn(nodes, id) ? nodes[id] : undefined;
+}
 export type MenuNode = z.infer<typeof menuNode>;
 export type ActionNode = z.infer<typeof actionNode>;
 
@@ -121,13 +126,13 @@ export const ivrFlowSchema = z
   .superRefine((flow, ctx) => {
     const problem = (path: Array<string | number>, message: string) => ctx.addIssue({ code: 'custom', path, message });
     const exists = (id: string | undefined, path: Array<string | number>) => {
-      if (id !== undefined && !flow.nodes[id]) problem(path, `refers to unknown node "${id}"`);
+      if (id !== undefined && !flowNode(flow.nodes, id)) problem(path, `refers to unknown node "${id}"`);
     };
     if (new Set(flow.languages).size !== flow.languages.length) problem(['languages'], 'must not repeat a language');
     if (!flow.languages.includes(flow.defaultLanguage)) problem(['defaultLanguage'], 'must be one of the flow\'s languages');
     exists(flow.start, ['start']);
     exists(flow.escalate, ['escalate']);
-    if (flow.nodes[flow.escalate] && flow.nodes[flow.escalate]!.type !== 'agent') problem(['escalate'], 'must be an agent node');
+    if (flowNode(flow.nodes, flow.escalate) && flowNode(flow.nodes, flow.escalate)!.type !== 'agent') problem(['escalate'], 'must be an agent node');
     for (const [id, node] of Object.entries(flow.nodes)) {
       const at = (...rest: Array<string | number>) => ['nodes', id, ...rest];
       switch (node.type) {
@@ -148,7 +153,7 @@ export const ivrFlowSchema = z
         case 'action':
           exists(node.next, at('next'));
           exists(node.agent, at('agent'));
-          if (node.agent && flow.nodes[node.agent] && flow.nodes[node.agent]!.type !== 'agent') problem(at('agent'), 'must be an agent node');
+          if (node.agent && flowNode(flow.nodes, node.agent) && flowNode(flow.nodes, node.agent)!.type !== 'agent') problem(at('agent'), 'must be an agent node');
           break;
         case 'message':
           exists(node.next, at('next'));

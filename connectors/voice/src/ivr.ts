@@ -1,5 +1,5 @@
 import type { ChannelIdentification, ContactIntake, InvoiceFact, JourneyStep, Language, OrderFact, SelfService } from '@sentral/contract';
-import { isOpen, type ActionNode, type FlowNode, type IvrFlow, type MenuNode } from './flow.ts';
+import { flowNode, isOpen, type ActionNode, type FlowNode, type IvrFlow, type MenuNode } from './flow.ts';
 import {
   journeyText,
   orderStatusName,
@@ -84,7 +84,7 @@ export class Ivr {
         draft.language = language;
         draft.misses = 0;
         this.journey(draft, 'language', journeyText.language[language]());
-        const node = this.flow.nodes[awaiting.node];
+        const node = flowNode(this.flow.nodes, awaiting.node);
         return this.enter(draft, node?.type === 'language' ? node.next : this.flow.start, []);
       }
       case 'customer':
@@ -166,7 +166,7 @@ export class Ivr {
 
   private async enter(draft: CallSession, nodeId: string, lines: Line[], hops = 0): Promise<Turn> {
     if (hops > MAX_HOPS) throw new Error(`flow "${this.flow.name}" loops without asking the caller anything`);
-    const node: FlowNode | undefined = this.flow.nodes[nodeId];
+    const node: FlowNode | undefined = flowNode(this.flow.nodes, nodeId);
     if (!node) return this.enter(draft, this.flow.start, lines, hops + 1);
     const language = draft.language;
     // Several customers on the number: settle who is calling before menus that may need it.
@@ -224,7 +224,7 @@ export class Ivr {
   }
 
   private escalate(draft: CallSession, lines: Line[]): Promise<Turn> {
-    const node = this.flow.nodes[this.flow.escalate];
+    const node = flowNode(this.flow.nodes, this.flow.escalate);
     if (node?.type !== 'agent') throw new Error(`flow "${this.flow.name}" has no agent node to escalate to`);
     return this.toAgent(draft, node.queue, say.transferring[draft.language](), lines, 'escalated');
   }
@@ -305,7 +305,7 @@ export class Ivr {
   }
 
   private nodeOf<T extends FlowNode['type']>(id: string, type: T): Extract<FlowNode, { type: T }> | undefined {
-    const node = this.flow.nodes[id];
+    const node = flowNode(this.flow.nodes, id);
     return node?.type === type ? (node as Extract<FlowNode, { type: T }>) : undefined;
   }
 

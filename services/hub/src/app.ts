@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps): App {
     logger: logger.child({ component: 'outbound' }),
     retry: config.outbound,
   });
-  const conversations = createConversations({ db, notifier, dispatcher, logger: logger.child({ component: 'conversations' }) });
+  const conversations = createConversations({ db, notifier, dispatcher, logger: logger.child({ component: 'conversations' }), documentLimits: config.faxDocuments });
   const satisfaction = createSatisfaction({ db, notifier, secret: deps.jwtSecret, publicBaseUrl: config.publicBaseUrl, logger: logger.child({ component: 'satisfaction' }) });
   const work = surveyAfterAgentEnd(createAgentWork({ db, notifier, dispatcher, logger, metrics, dispositions: config.wrapUp.dispositions, outbound }), satisfaction);
   const jobs = queues.producer<ContactJobData>(queueNames.contacts);
@@ -145,6 +145,7 @@ export function createApp(deps: AppDeps): App {
           logger: logger.child({ component: 'http' }),
           webAgentDir,
           webhooks: registry.all().flatMap((connector) => connector.webhooks ?? []),
+          webhookConcurrentReads: config.webhookConcurrentReads,
           pages: [csatPages({ db, satisfaction })],
           readiness: async () => {
             const failed: string[] = [];
@@ -171,6 +172,7 @@ export function createApp(deps: AppDeps): App {
           { concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, stalledIntervalMs: Math.max(500, Math.floor(config.worker.lockDurationMs / 2)) },
         );
         consumer.on('failed', (job, error) => logger.warn({ err: error, jobId: job?.id }, 'contact job failed'));
+        consumer.on('error', (error) => logger.warn({ err: error }, 'contact worker error'));
         const recovery = startRecovery({ db, jobs, dispatcher, notifier, logger: logger.child({ component: 'recovery' }), sweepMs: config.dispatchSweepMs });
         stoppers.push(() => recovery.stop(), () => consumer.close());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });

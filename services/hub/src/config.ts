@@ -31,6 +31,11 @@ const envSchema = z.object({
   FAX_PROVIDER_URL: url(['http:', 'https:']).optional(),
   FAX_PROVIDER_TOKEN: z.string().min(1).optional(),
   FAX_FROM_NUMBER: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'must be a fax number such as +4722334455').optional(),
+  FAX_WEBHOOK_MAX_BYTES: z.coerce.number().int().min(10_000).max(200_000_000).default(60_000_000),
+  FAX_RENDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  FAX_RENDER_MEMORY_MB: z.coerce.number().int().min(32).max(8192).default(256),
+  FAX_MAX_INFLATED_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  WEBHOOK_CONCURRENT_READS: z.coerce.number().int().min(1).max(1000).default(4),
   SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   OUTBOUND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   OUTBOUND_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
@@ -105,6 +110,12 @@ export interface Config {
   faxWebhookSecret: string | null;
   /** Outbound fax replies: the provider's HTTP endpoint and our own number. */
   faxProvider: { url: string; token: string | null; fromNumber: string | null } | null;
+  /** The fax webhook's largest body, refused by Content-Length before it is read. */
+  faxWebhookMaxBytes: number;
+  /** Bounds of the process that renders a fax PDF's preview; past them the page outline stands in. */
+  faxDocuments: { timeoutMs: number; memoryMb: number; maxInflatedBytes: number };
+  /** Webhook bodies read at once per webhook before the signature can be checked; more get 429. */
+  webhookConcurrentReads: number;
   /** Encrypts channel credentials (mailbox passwords) at rest; generated in DATA_DIR outside production. */
   secretsKey: string | null;
   /** Email/fax sends: how often a transient failure is retried, and the first back-off (doubling). */
@@ -177,6 +188,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
         : null,
     faxWebhookSecret: e.FAX_WEBHOOK_SECRET ?? null,
     faxProvider: e.FAX_PROVIDER_URL ? { url: e.FAX_PROVIDER_URL, token: e.FAX_PROVIDER_TOKEN ?? null, fromNumber: e.FAX_FROM_NUMBER ?? null } : null,
+    faxWebhookMaxBytes: e.FAX_WEBHOOK_MAX_BYTES,
+    faxDocuments: Object.freeze({ timeoutMs: e.FAX_RENDER_TIMEOUT_MS, memoryMb: e.FAX_RENDER_MEMORY_MB, maxInflatedBytes: e.FAX_MAX_INFLATED_MB * 1_000_000 }),
+    webhookConcurrentReads: e.WEBHOOK_CONCURRENT_READS,
     secretsKey: e.SECRETS_KEY ?? null,
     outbound: { attempts: e.OUTBOUND_ATTEMPTS, backoffMs: e.OUTBOUND_BACKOFF_MS },
     roles: { web: e.HUB_ROLES.includes('web'), worker: e.HUB_ROLES.includes('worker') },

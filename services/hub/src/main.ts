@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   }
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -98,10 +98,23 @@ async function main(): Promise<void> {
       }
     }
     logger.info({ failed }, 'stopped');
-    process.exit(failed ? 1 : 0);
+    process.exit(failed ? 1 : exitCode);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  // Socket handlers, routes, jobs and timers catch their own failures; these are the last resort.
+  // A rejection nobody handled has already unwound: nothing was left half-done by it, so it is
+  // logged and the hub keeps serving. An exception that escaped to the event loop may have left
+  // in-memory state (the routing board, a lock) half-changed, and Node does not promise that
+  // resuming is safe: it is logged, the hub stops in order and exits 1 for its supervisor to restart it.
+  process.on('unhandledRejection', (reason: unknown) => {
+    logger.error({ err: reason }, 'unhandled promise rejection; the hub keeps running');
+  });
+  process.on('uncaughtException', (error: Error, origin: string) => {
+    logger.fatal({ err: error, origin }, 'uncaught exception; stopping so the hub restarts clean');
+    void shutdown('uncaughtException', 1);
+  });
 }
 
 main().catch((error: unknown) => {

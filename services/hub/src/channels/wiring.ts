@@ -24,6 +24,7 @@ export function channelContext(
             webhookSecret: config.faxWebhookSecret,
             provider: config.faxProvider ? { url: config.faxProvider.url, token: config.faxProvider.token } : null,
             fromNumber: config.faxProvider?.fromNumber ?? null,
+            webhookMaxBytes: config.faxWebhookMaxBytes,
           },
         };
       default:

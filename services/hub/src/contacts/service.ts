@@ -65,12 +65,17 @@ export function createAgentWork(deps: {
   dispatcher: Dispatcher;
   logger: Logger;
   metrics: Metrics;
-  /** When given, wrap-up accepts only these disposition codes. */
+  /** When given, ending and wrap-up accept only these disposition codes. */
   dispositions?: readonly string[];
   /** Durable sending for channels that have it (email, fax): queued, retried, recorded. */
   outbound?: OutboundSender;
 }): AgentWork {
   const { db, notifier, dispatcher, metrics } = deps;
+  const checkDisposition = (disposition: string) => {
+    if (deps.dispositions && !deps.dispositions.includes(disposition)) {
+      throw new SentralError('VALIDATION_FAILED', `disposition: must be one of ${deps.dispositions.join(', ')}`, { field: 'disposition' });
+    }
+  };
 
   async function lockOffer(tx: Tx, agent: AgentPrincipal, offerId: string) {
     const [offer] = await tx.$queryRaw<Array<{ id: string; contactId: string; agentId: string; status: string; expiresAt: Date }>>`
@@ -164,6 +169,8 @@ export function createAgentWork(deps: {
     },
 
     async end(agent, contactId, wrapUp) {
+      // A disposition given at the end counts in analytics as one given at wrap-up, so it is held to the same list.
+      if (wrapUp.disposition !== undefined) checkDisposition(wrapUp.disposition);
       const contact = await db.$transaction(async (tx) => {
         const owned = await ownContact(tx, agent, contactId);
         await tx.contact.update({
@@ -229,9 +236,7 @@ export function createAgentWork(deps: {
     },
 
     async wrapUp(agent, contactId, wrapUp) {
-      if (deps.dispositions && !deps.dispositions.includes(wrapUp.disposition)) {
-        throw new SentralError('VALIDATION_FAILED', `disposition: must be one of ${deps.dispositions.join(', ')}`, { field: 'disposition' });
-      }
+      checkDisposition(wrapUp.disposition);
       await db.$transaction(async (tx) => {
         const [contact] = await tx.$queryRaw<Array<{ agentId: string | null; status: string }>>`
           SELECT "agentId", status::text AS status FROM "Contact" WHERE id = ${contactId}::uuid FOR UPDATE`;

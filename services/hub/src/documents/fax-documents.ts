@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fork } from 'node:child_process';
 import sharp from 'sharp';
 
 export interface DocumentPreview {
@@ -10,23 +9,80 @@ export interface DocumentPreview {
   placeholder: boolean;
 }
 
+/** How far one PDF may go in its renderer process before it is killed and the outline stands in. */
+export interface RenderLimits {
+  /** From handing over the document to the answer. */
+  timeoutMs: number;
+  /** The renderer's JavaScript heap. */
+  memoryMb: number;
+  /** All Flate streams of the document together, decompressed. */
+  maxInflatedBytes: number;
+}
+
+const defaultRenderLimits: RenderLimits = Object.freeze({ timeoutMs: 10_000, memoryMb: 256, maxInflatedBytes: 64_000_000 });
+
 const THUMBNAIL_WIDTH = 240;
-const RENDER_TIMEOUT_MS = 15_000;
 const MAX_PIXELS = 40_000_000;
+// Loading pdf.js in a fresh process is our own start-up, not the document's time; it gets its own bound.
+const STARTUP_TIMEOUT_MS = 30_000;
+// Renderers at once: each may use memoryMb and a core while it lasts; more documents wait their turn.
+const MAX_RENDERERS = 2;
 
-const standardFontDataUrl = (() => {
-  const root = createRequire(import.meta.url).resolve('pdfjs-dist/package.json').replace(/package\.json$/, '');
-  return pathToFileURL(`${root}standard_fonts/`).href;
-})();
+const rendererUrl = new URL('./pdf-render-process.mjs', import.meta.url);
 
-// Loaded on first use: the PDF engine is large and most hubs receive no fax for minutes.
-let pdfjs: Promise<typeof import('pdfjs-dist/legacy/build/pdf.mjs')> | null = null;
+/** What the renderer process is sent, and what it answers (pdf-render-process.mjs). */
+interface RenderRequest {
+  content: Uint8Array;
+  thumbnailWidth: number;
+  maxInflatedBytes: number;
+}
+type RenderAnswer = { kind: 'ready' } | { kind: 'done'; pages: number; png: Uint8Array } | { kind: 'failed'; reason: string };
 
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([work, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
+let running = 0;
+const waiting: Array<() => void> = [];
+async function renderSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= MAX_RENDERERS) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await work();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/** Renders page 1 and counts pages in a child process that is killed when it overruns its limits. */
+function renderInProcess(content: Uint8Array, limits: RenderLimits): Promise<{ pages: number; png: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(rendererUrl, [], {
+      execArgv: [`--max-old-space-size=${limits.memoryMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+    });
+    let settled = false;
+    const finish = (outcome: { ok: true; pages: number; png: Buffer } | { ok: false; reason: string }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      if (outcome.ok) resolve({ pages: outcome.pages, png: outcome.png });
+      else reject(new Error(outcome.reason));
+    };
+    let timer = setTimeout(() => finish({ ok: false, reason: `the renderer did not start within ${STARTUP_TIMEOUT_MS} ms` }), STARTUP_TIMEOUT_MS);
+    child.on('message', (answer: RenderAnswer) => {
+      if (answer.kind === 'ready') {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish({ ok: false, reason: `rendering took longer than ${limits.timeoutMs} ms` }), limits.timeoutMs);
+        const request: RenderRequest = { content, thumbnailWidth: THUMBNAIL_WIDTH, maxInflatedBytes: limits.maxInflatedBytes };
+        child.send(request);
+      } else if (answer.kind === 'done') finish({ ok: true, pages: answer.pages, png: Buffer.from(answer.png) });
+      else finish({ ok: false, reason: answer.reason });
+    });
+    child.on('error', (error) => finish({ ok: false, reason: `the renderer failed: ${error.message}` }));
+    child.on('exit', (code, signal) =>
+      finish({ ok: false, reason: `the renderer stopped (${signal ?? `exit code ${code}`}), most likely over its ${limits.memoryMb} MB memory limit` }),
+    );
+  });
 }
 
 /** A plain page outline: what the agent sees when a document cannot be rendered. */
@@ -39,24 +95,10 @@ async function placeholderPage(): Promise<Buffer> {
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-async function previewPdf(content: Uint8Array): Promise<{ pages: number; thumbnail: Buffer }> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  const lib = await pdfjs;
-  const task = lib.getDocument({ data: new Uint8Array(content), isEvalSupported: false, disableFontFace: true, standardFontDataUrl, verbosity: 0 });
-  try {
-    const doc = await withTimeout(task.promise, RENDER_TIMEOUT_MS, 'opening the PDF');
-    const page = await doc.getPage(1);
-    const base = page.getViewport({ scale: 1 });
-    const viewport = page.getViewport({ scale: (THUMBNAIL_WIDTH * 2) / base.width });
-    // pdf.js draws onto the canvas factory it brings for Node (backed by @napi-rs/canvas).
-    const factory = (doc as unknown as { canvasFactory: { create(w: number, h: number): { canvas: { toBuffer(type: 'image/png'): Buffer }; context: unknown } } }).canvasFactory;
-    const { canvas, context } = factory.create(Math.ceil(viewport.width), Math.ceil(viewport.height));
-    await withTimeout(page.render({ canvasContext: context, viewport, canvas } as unknown as Parameters<typeof page.render>[0]).promise, RENDER_TIMEOUT_MS, 'rendering the first page');
-    const thumbnail = await sharp(canvas.toBuffer('image/png')).flatten({ background: '#ffffff' }).resize({ width: THUMBNAIL_WIDTH }).png().toBuffer();
-    return { pages: doc.numPages, thumbnail };
-  } finally {
-    await task.destroy();
-  }
+async function previewPdf(content: Uint8Array, limits: RenderLimits): Promise<{ pages: number; thumbnail: Buffer }> {
+  const { pages, png } = await renderSlot(() => renderInProcess(content, limits));
+  const thumbnail = await sharp(png, { limitInputPixels: MAX_PIXELS }).flatten({ background: '#ffffff' }).resize({ width: THUMBNAIL_WIDTH }).png().toBuffer();
+  return { pages, thumbnail };
 }
 
 async function previewTiff(content: Uint8Array): Promise<{ pages: number; thumbnail: Buffer }> {
@@ -74,9 +116,10 @@ export async function previewFaxDocument(
   contentType: 'application/pdf' | 'image/tiff',
   content: Uint8Array,
   onFailure: (reason: string) => void,
+  limits: RenderLimits = defaultRenderLimits,
 ): Promise<DocumentPreview> {
   try {
-    const preview = contentType === 'application/pdf' ? await previewPdf(content) : await previewTiff(content);
+    const preview = contentType === 'application/pdf' ? await previewPdf(content, limits) : await previewTiff(content);
     return { ...preview, placeholder: false };
   } catch (error) {
     onFailure((error as Error).message.slice(0, 300));

@@ -3,6 +3,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { SentralError, type Role } from '@sentral/contract';
 import type { AgentPrincipal, TokenService } from '../auth/tokens.ts';
+import { assertSafeInput } from '../input-guard.ts';
 
 export type Caller = { kind: 'agent'; agent: AgentPrincipal } | { kind: 'integration' };
 
@@ -76,6 +77,10 @@ export function mount(route: RouteDefinition, deps: { tokens: TokenService; inte
     try {
       const caller = await authenticate(req, deps.tokens, deps.integrationKey);
       authorise(route.access, caller);
+      // NUL characters and absurd nesting are refused before any validator or query sees them.
+      assertSafeInput(req.params, 'params');
+      assertSafeInput(req.query, 'query');
+      assertSafeInput(req.body, 'body');
       const params = route.params ? route.params.safeParse(req.params) : { success: true as const, data: req.params };
       if (!params.success) throw validationError(params.error, 'params');
       const query = route.query ? route.query.safeParse(req.query) : { success: true as const, data: undefined };

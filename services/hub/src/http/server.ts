@@ -9,6 +9,18 @@ import { faviconHandler } from './favicon.ts';
 import { mount, openApiDocument, type RouteDefinition } from './route.ts';
 
 const JSON_LIMIT = '256kb';
+const DEFAULT_CONCURRENT_READS = 4;
+const READ_RETRY_AFTER_SECONDS = 5;
+const BODY_READ_TIMEOUT_MS = 60_000;
+
+/** A counting semaphore that never waits: a caller either gets a slot now or is told to come back. */
+function readSlots(size: number): { take(): boolean; give(): void } {
+  let free = size;
+  return {
+    take: () => (free > 0 ? (free--, true) : false),
+    give: () => void (free = Math.min(size, free + 1)),
+  };
+}
 
 export function createHttpApp(deps: {
   routes: RouteDefinition[];
@@ -21,6 +33,8 @@ export function createHttpApp(deps: {
   webAgentDir: string;
   /** Connectors' inbound webhooks (outside /api); their raw body is kept for signature checks. */
   webhooks?: readonly ConnectorWebhook[];
+  /** Webhook bodies read at once, per webhook, before their signature is checked; more are answered 429. */
+  webhookConcurrentReads?: number;
   /** Pages for customers outside /api (e.g. the satisfaction rating page a link opens). */
   pages?: readonly RequestHandler[];
 }): Express {
@@ -52,7 +66,39 @@ export function createHttpApp(deps: {
     res.json(document);
   });
   for (const hook of deps.webhooks ?? []) {
-    app.post(hook.path, express.raw({ type: () => true, limit: hook.maxBytes }), (req, res, next) => {
+    // A webhook's body is read whole before its signature can be checked, so anyone can make the hub
+    // buffer it: too large is refused by its declared length unread, and only a few are read at once.
+    const reading = readSlots(deps.webhookConcurrentReads ?? DEFAULT_CONCURRENT_READS);
+    const admit: RequestHandler = (req, res, next) => {
+      const declared = Number(req.get('content-length'));
+      if (Number.isFinite(declared) && declared > hook.maxBytes) {
+        res.setHeader('Connection', 'close');
+        next(new SentralError('PAYLOAD_TOO_LARGE', `body: larger than ${hook.maxBytes} bytes`));
+        return;
+      }
+      if (!reading.take()) {
+        next(new SentralError('RATE_LIMITED', 'too many webhook bodies are being received; retry shortly', { retryAfterSeconds: READ_RETRY_AFTER_SECONDS }));
+        return;
+      }
+      // A sender trickling its body would otherwise keep the slot until Node's own request timeout.
+      const deadline = setTimeout(() => req.destroy(), BODY_READ_TIMEOUT_MS);
+      deadline.unref();
+      let held = true;
+      const release = () => {
+        clearTimeout(deadline);
+        if (held) reading.give();
+        held = false;
+      };
+      res.locals['releaseReadSlot'] = release;
+      // A client that goes away mid-body, or a body over the limit, frees the slot too.
+      res.once('close', release);
+      next();
+    };
+    const bodyRead: RequestHandler = (_req, res, next) => {
+      (res.locals['releaseReadSlot'] as (() => void) | undefined)?.();
+      next();
+    };
+    app.post(hook.path, admit, express.raw({ type: () => true, limit: hook.maxBytes }), bodyRead, (req, res, next) => {
       const rawBody: Uint8Array = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       hook
         // Providers sign the URL they called: PUBLIC_BASE_URL plus the path and query, never the Host header.
@@ -102,7 +148,10 @@ function toSentralError(error: unknown): SentralError {
   if (error instanceof SentralError) return error;
   const status = (error as { status?: number; type?: string }).status;
   const type = (error as { type?: string }).type;
-  if (type === 'entity.too.large') return new SentralError('PAYLOAD_TOO_LARGE', `body: larger than ${JSON_LIMIT}`);
+  if (type === 'entity.too.large') {
+    const limit = (error as { limit?: number }).limit;
+    return new SentralError('PAYLOAD_TOO_LARGE', `body: larger than ${typeof limit === 'number' ? `${limit} bytes` : JSON_LIMIT}`);
+  }
   if (type === 'entity.parse.failed') return new SentralError('VALIDATION_FAILED', 'body: not valid JSON');
   if (status && status >= 400 && status < 500) return new SentralError('VALIDATION_FAILED', (error as Error).message);
   return new SentralError('INTERNAL', 'internal error');

@@ -159,6 +159,7 @@ export function createOutbound(deps: {
         lockDurationMs: tuning.lockDurationMs,
         stalledIntervalMs: Math.max(500, Math.floor(tuning.lockDurationMs / 2)),
       });
+      consumer.on('error', (error) => deps.logger.warn({ err: error }, 'outbound worker error'));
       consumer.on('failed', (job, error) => {
         if (error instanceof UnrecoverableError) logger.warn({ jobId: job?.id, reason: error.message }, 'send failed for good');
       });

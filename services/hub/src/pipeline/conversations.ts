@@ -5,7 +5,7 @@ import type { Database, Prisma } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
-import { previewFaxDocument } from '../documents/fax-documents.ts';
+import { previewFaxDocument, type RenderLimits } from '../documents/fax-documents.ts';
 import { appendMessage, recordEvent, toChatMessage } from '../contacts/messages.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -62,7 +62,7 @@ const closedStatuses = new Set(['ended', 'abandoned']);
  * thread (and re-opens it when it had ended), and attachments are stored with their message in
  * one transaction. Fax documents get a page count and a first-page thumbnail for the screen pop.
  */
-export function createConversations(deps: { db: Database; notifier: Notifier; dispatcher: Dispatcher; logger: Logger }) {
+export function createConversations(deps: { db: Database; notifier: Notifier; dispatcher: Dispatcher; logger: Logger; documentLimits?: RenderLimits }) {
   const { db, notifier, dispatcher, logger } = deps;
 
   async function prepare(inbound: InboundContact): Promise<PreparedMessage> {
@@ -80,7 +80,12 @@ export function createConversations(deps: { db: Database; notifier: Notifier; di
       const documentType = inbound.channel === 'fax' ? faxDocumentType(content) : null;
       let documentPages: number | null = null;
       if (documentType) {
-        const preview = await previewFaxDocument(documentType, content, (reason) => logger.warn({ reason }, 'fax document could not be rendered; a placeholder stands in'));
+        const preview = await previewFaxDocument(
+          documentType,
+          content,
+          (reason) => logger.warn({ reason }, 'fax document could not be rendered; a placeholder stands in'),
+          deps.documentLimits,
+        );
         documentPages = preview.pages;
         if (documents === 0) {
           attachments.push({ kind: 'thumbnail', filename: 'page-1.png', contentType: 'image/png', content: preview.thumbnail, contentId: null, pages: null });

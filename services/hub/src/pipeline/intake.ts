@@ -11,6 +11,7 @@ import {
 } from '@sentral/contract';
 import type { Database, Prisma } from '@sentral/db';
 import { contactJobs, type ContactJobData, type JobProducer } from '@sentral/queues';
+import { assertSafeInput } from '../input-guard.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Notifier } from '../realtime/notifier.ts';
@@ -136,6 +137,8 @@ export function createIntake(deps: {
 
   const intake: ContactIntake = {
     async open(raw) {
+      // Whatever channel it came through: a NUL in a name or text, or absurd nesting, is refused, not a 500.
+      assertSafeInput(raw, 'contact');
       const parsed = inboundSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -169,6 +172,7 @@ export function createIntake(deps: {
     },
 
     async customerMessage(contactId, input) {
+      assertSafeInput(input, 'message');
       const {
         message,
         contact: { agentId, status },

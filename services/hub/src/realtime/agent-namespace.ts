@@ -6,6 +6,8 @@ import type { AgentWork } from '../contacts/service.ts';
 import type { Database } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
+import { findUnsafeInput } from '../input-guard.ts';
+import { answeringFailures } from './guard.ts';
 
 type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal }>;
 type EventName = keyof typeof agentClientSchemas;
@@ -76,14 +78,20 @@ export function attachAgentNamespace(
       .then((offers) => offers.forEach((offer) => socket.emit('contact:offer', offer)))
       .catch((error: unknown) => logger.error({ err: error }, 'could not re-send pending offers'));
 
-    socket.onAny((event: string, ...args: unknown[]) => {
+    socket.onAny(answeringFailures((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
       const reply = typeof ack === 'function' ? (ack as (res: Ack<object>) => void) : () => undefined;
-      if (!(event in handlers)) {
-        reply({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `unknown event "${event}"` } });
+      // Own keys only: an event called "constructor" or "toString" must not reach Object.prototype.
+      if (!Object.hasOwn(handlers, event)) {
+        reply({ ok: false, error: { code: 'UNKNOWN_EVENT', message: `unknown event "${event.slice(0, 100)}"` } });
         return;
       }
       const name = event as EventName;
+      const unsafe = findUnsafeInput(args[0], 'payload');
+      if (unsafe) {
+        reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: unsafe } });
+        return;
+      }
       const parsed = agentClientSchemas[name].safeParse(args[0]);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -95,7 +103,7 @@ export function attachAgentNamespace(
       handler(agent, parsed.data)
         .then((result) => reply({ ok: true, ...result }))
         .catch((error: unknown) => reply({ ok: false, error: toAckError(error, logger) }));
-    });
+    }, (error) => toAckError(error, logger)));
 
     socket.on('disconnect', () => {
       // A closed laptop must not keep receiving offers: after a grace period with no socket left, go offline.

@@ -187,7 +187,12 @@ export class RoutingBoard {
     for (const contact of affected) this.removeContact(contact.id);
     for (const key of [...this.#groups.keys()]) if (key.startsWith(`${queue.id}|`)) this.#groups.delete(key);
     for (const contact of affected) this.upsertContact(contact);
-    for (const member of this.#members.get(queue.id) ?? []) this.upsertAgent(this.#agents.get(member)!, now);
+    // A copy: upsertAgent takes each member out of the set and puts it back, and a live Set iterator
+    // visits re-added members again, forever.
+    for (const member of [...(this.#members.get(queue.id) ?? [])]) {
+      const agent = this.#agents.get(member);
+      if (agent) this.upsertAgent(agent, now);
+    }
   }
 
   // ---- agents -----------------------------------------------------------------------------
@@ -488,6 +493,6 @@ export class RoutingBoard {
 }
 
 function meetsSkills(agent: BoardAgent, skills: Readonly<Record<string, number>>): boolean {
-  for (const skill in skills) if ((agent.skills[skill] ?? 0) < skills[skill]!) return false;
+  for (const skill in skills) if ((Object.hasOwn(agent.skills, skill) ? agent.skills[skill]! : 0) < skills[skill]!) return false;
   return true;
 }

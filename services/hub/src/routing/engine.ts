@@ -111,7 +111,7 @@ export function createRoutingEngine(deps: {
   sweepMs: number;
 }): RoutingEngine {
   const { db, notifier, logger, metrics } = deps;
-  const rules = createRuleBook(db);
+  const rules = createRuleBook(db, logger);
   const planner = createPlanner({ db, rules, notifier });
 
   // ---- router state (only meaningful while this process holds the router lock) ------------

@@ -1,5 +1,7 @@
 import { SentralError } from '@sentral/contract';
 import type { Database, Prisma } from '@sentral/db';
+import type { Logger } from '../logger.ts';
+import { refuseCatastrophicPatterns, withoutCatastrophicPatterns } from './regex-safety.ts';
 import { emptyRuleSet, parseRuleSet, referencedAgents, RuleSetError, type Filter, type RuleSet } from './rules.ts';
 
 export interface ActiveRules {
@@ -22,7 +24,7 @@ export interface RuleBook {
 
 const none: ActiveRules = { version: 0, ruleSet: emptyRuleSet, createdAt: null };
 
-export function createRuleBook(db: Database): RuleBook {
+export function createRuleBook(db: Database, logger?: Logger): RuleBook {
   let cached: ActiveRules = none;
   let checking: Promise<ActiveRules> | null = null;
 
@@ -31,7 +33,10 @@ export function createRuleBook(db: Database): RuleBook {
     if (!latest) return (cached = none);
     if (latest.version === cached.version) return cached;
     const row = await db.routingRuleSet.findUniqueOrThrow({ where: { version: latest.version } });
-    cached = { version: row.version, ruleSet: row.definition as unknown as RuleSet, createdAt: row.createdAt.toISOString() };
+    // A set stored before patterns were checked may hold one that backtracks catastrophically: its filter is left out.
+    const { ruleSet, dropped } = await withoutCatastrophicPatterns(row.definition as unknown as RuleSet);
+    for (const problem of dropped) logger?.error({ version: row.version, problem: problem.message }, 'routing filter left out');
+    cached = { version: row.version, ruleSet, createdAt: row.createdAt.toISOString() };
     return cached;
   }
 
@@ -42,7 +47,9 @@ export function createRuleBook(db: Database): RuleBook {
       agentIds.length ? db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true } }) : Promise.resolve([]),
     ]);
     try {
-      return parseRuleSet(raw, { queues: new Set(queues.map((q) => q.id)), agents: new Set(agents.map((a) => a.id)) });
+      const ruleSet = parseRuleSet(raw, { queues: new Set(queues.map((q) => q.id)), agents: new Set(agents.map((a) => a.id)) });
+      await refuseCatastrophicPatterns(ruleSet);
+      return ruleSet;
     } catch (error) {
       if (error instanceof RuleSetError) throw new SentralError('VALIDATION_FAILED', error.message, { field: error.path });
       throw error;

@@ -120,8 +120,8 @@ const fixedAttributes: Record<string, AttributeSpec> = {
 
 /** Attribute families whose names are open: back-office facts, channel details, IVR/bot steps. */
 const openAttributes: Array<{ prefix: string; read(facts: ContactFacts, name: string): unknown }> = [
-  { prefix: 'customer.attributes.', read: (f, name) => (f.customer ? f.customer.attributes[name] : null) },
-  { prefix: 'contact.attributes.', read: (f, name) => f.attributes[name] },
+  { prefix: 'customer.attributes.', read: (f, name) => (f.customer ? ownValue(f.customer.attributes, name) : null) },
+  { prefix: 'contact.attributes.', read: (f, name) => ownValue(f.attributes, name) },
   { prefix: 'journey.', read: (f, name) => [...f.journey].reverse().find((step) => step.step === name)?.result ?? null },
 ];
 
@@ -129,8 +129,13 @@ const KEY_NAME = /^[A-Za-z0-9_][A-Za-z0-9_ .:-]{0,99}$/;
 
 export const knownAttributes = [...Object.keys(fixedAttributes), ...openAttributes.map((family) => `${family.prefix}<name>`)];
 
+/** A named entry of a plain object, never something inherited from Object.prototype ("constructor"). */
+function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function attributeSpec(name: string): AttributeSpec | null {
-  const fixed = fixedAttributes[name];
+  const fixed = ownValue(fixedAttributes, name);
   if (fixed) return fixed;
   for (const family of openAttributes) {
     if (name.startsWith(family.prefix) && KEY_NAME.test(name.slice(family.prefix.length))) {
@@ -376,17 +381,20 @@ export function parseRuleSet(raw: unknown, known: KnownReferences): RuleSet {
 export function overflowCycle(overflow: RuleSet['overflow']): string[] | null {
   for (const start of Object.keys(overflow).sort()) {
     const seen = [start];
-    let at = overflow[start]?.queue;
+    let at = ownValue(overflow, start)?.queue;
     while (at !== undefined) {
       if (seen.includes(at)) return [...seen.slice(seen.indexOf(at)), at];
       seen.push(at);
-      at = overflow[at]?.queue;
+      at = ownValue(overflow, at)?.queue;
     }
   }
   return null;
 }
 
 // ---- evaluation ---------------------------------------------------------------------------
+
+/** Patterns and keywords look at the start of a text only: enough to route by, and it bounds the work. */
+const MAX_MATCHED_TEXT = 2_000;
 
 const regexCache = new Map<string, RegExp>();
 function regex(source: string): RegExp {
@@ -451,10 +459,10 @@ export function evaluate(condition: Condition, facts: ContactFacts): boolean {
     case 'containsAny': {
       const words = value as string[];
       if (Array.isArray(actual)) return actual.some((item) => words.some((word) => same(item, word)));
-      return typeof actual === 'string' && words.some((word) => regex(wordPattern(word)).test(actual));
+      return typeof actual === 'string' && words.some((word) => regex(wordPattern(word)).test(actual.slice(0, MAX_MATCHED_TEXT)));
     }
     case 'matches':
-      return typeof actual === 'string' && regex(value as string).test(actual);
+      return typeof actual === 'string' && regex(value as string).test(actual.slice(0, MAX_MATCHED_TEXT));
   }
 }
 
@@ -485,7 +493,7 @@ export function withOverflow(steps: PlanStep[], overflow: RuleSet['overflow']): 
   const visited = new Set(result.map((step) => step.queue));
   for (;;) {
     const last = result[result.length - 1]!;
-    const next = overflow[last.queue];
+    const next = ownValue(overflow, last.queue);
     if (!next || visited.has(next.queue)) return result;
     visited.add(next.queue);
     if (last.timeoutSeconds === null) last.timeoutSeconds = next.afterSeconds;
