@@ -6,10 +6,12 @@ import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adap
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Database } from '@sentral/db';
+import { rooms } from '@sentral/contract';
 import { queueNames, type ContactJobData, type QueueBackend } from '@sentral/queues';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createTokenService } from './auth/tokens.ts';
+import { createAccountVersions } from './auth/account-versions.ts';
 import { createMetrics } from './metrics.ts';
 import { createConnectorRegistry, connectorFactories } from './connectors/registry.ts';
 import { createNotifier } from './realtime/notifier.ts';
@@ -39,6 +41,8 @@ import { createConversations } from './pipeline/conversations.ts';
 import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
+import { createClientAddress } from './http/client-address.ts';
+import { accountRoutes } from './http/account-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -61,13 +65,21 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a process trusts what it read of an account's token version, and how often open sockets are checked
+ * again: a change of role, password or enabled state takes effect within about this long everywhere.
+ */
+const ACCOUNT_CHECK_MS = 3000;
+
 const webAgentDir = fileURLToPath(new URL('../../../web-agent/dist/', import.meta.url));
 
 /** The composition root: every collaborator is built here and passed down explicitly. */
 export function createApp(deps: AppDeps): App {
   const { config, db, queues, logger } = deps;
   const metrics = createMetrics(db);
-  const tokens = createTokenService(deps.jwtSecret);
+  const accountVersions = createAccountVersions(db, ACCOUNT_CHECK_MS);
+  const tokens = createTokenService(deps.jwtSecret, accountVersions);
+  const clientAddress = createClientAddress(config.trustProxy);
   const httpServer = config.roles.web ? createServer() : null;
   // Large enough that an oversized chat message reaches validation and gets a clear error back.
   const io = new Server({ maxHttpBufferSize: 2_000_000, serveClient: false, cors: { origin: true } });
@@ -120,7 +132,19 @@ export function createApp(deps: AppDeps): App {
       let port: number | null = null;
       if (httpServer) {
         const routes = [
-          ...apiRoutes({ db, tokens, work, dispatcher, limits, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
+          ...accountRoutes({
+            db,
+            tokens,
+            work,
+            limits,
+            clientAddress,
+            async endSessions(agentId) {
+              accountVersions.forget(agentId);
+              // Through the adapter, so sockets held by other hub processes close too.
+              await Promise.all(['/agent', '/supervisor'].map((name) => io.of(name).in(rooms.agent(agentId)).disconnectSockets(true)));
+            },
+          }),
+          ...apiRoutes({ db, work, dispatcher, limits, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
           ...mailboxes.routes(),
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
@@ -130,6 +154,7 @@ export function createApp(deps: AppDeps): App {
           routes,
           tokens,
           integrationKey: config.integrationApiKey,
+          trustProxy: config.trustProxy,
           publicBaseUrl: config.publicBaseUrl,
           metrics,
           logger: logger.child({ component: 'http' }),
@@ -145,9 +170,9 @@ export function createApp(deps: AppDeps): App {
         });
         httpServer.on('request', http);
         io.attach(httpServer);
-        const agents = attachAgentNamespace(io, { tokens, work, dispatcher, db, logger: logger.child({ component: 'agent-socket' }), disconnectGraceMs: config.agentDisconnectGraceMs });
+        const agents = attachAgentNamespace(io, { tokens, work, dispatcher, db, logger: logger.child({ component: 'agent-socket' }), disconnectGraceMs: config.agentDisconnectGraceMs, sessionCheckMs: ACCOUNT_CHECK_MS });
         stoppers.push(() => agents.stop());
-        const supervisors = attachSupervisorNamespace(io, { tokens, wallboard, logger: logger.child({ component: 'supervisor-socket' }) });
+        const supervisors = attachSupervisorNamespace(io, { tokens, wallboard, logger: logger.child({ component: 'supervisor-socket' }), sessionCheckMs: ACCOUNT_CHECK_MS });
         stoppers.push(() => supervisors.stop());
       }
       await registry.startAll();

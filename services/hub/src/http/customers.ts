@@ -174,31 +174,40 @@ export async function customerView(db: Database, id: string) {
   };
 }
 
+/** Fewer characters than this match too much of the register to be a lookup. */
+const MIN_QUERY_CHARACTERS = 3;
+
 export const customerSearchQuery = z
   .object({
-    query: z.string().trim().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    query: z
+      .string({ error: 'is required: part of a name or email, a phone number or an external id' })
+      .trim()
+      .max(200)
+      // Wildcards and spaces match everyone, so they do not count towards a meaningful query.
+      .refine((text) => text.replace(/[\s%_*.@+-]/g, '').length >= MIN_QUERY_CHARACTERS, `must hold at least ${MIN_QUERY_CHARACTERS} letters or digits`),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
   })
   .strict();
 
+/** LIKE treats % and _ as wildcards; a search for them looks for the characters themselves. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
 /**
  * Finds customers by part of their name or email address, a phone number in any common notation,
- * or their external id; without a query, the first customers by name. Read-only and small on purpose:
- * a lookup, not an export.
+ * or their external id. Read-only and small on purpose: a lookup, not an export (the route limits
+ * how often, and audits what was looked for).
  */
 export async function searchCustomers(db: Database, input: z.infer<typeof customerSearchQuery>, defaultCountry: string) {
-  const text = input.query ?? '';
+  const text = input.query;
   const phone = normalisePhone(text, defaultCountry);
-  const where: Prisma.CustomerWhereInput = text
-    ? {
-        OR: [
-          { name: { contains: text, mode: 'insensitive' } },
-          { externalId: text },
-          { identities: { some: { kind: 'email', value: { contains: text.toLowerCase() } } } },
-          ...(phone ? [{ identities: { some: { kind: { in: ['phone' as const, 'fax' as const] }, value: phone } } }] : []),
-        ],
-      }
-    : {};
+  const where: Prisma.CustomerWhereInput = {
+    OR: [
+      { name: { contains: literal(text), mode: 'insensitive' } },
+      { externalId: text },
+      { identities: { some: { kind: 'email', value: { contains: literal(text.toLowerCase()) } } } },
+      ...(phone ? [{ identities: { some: { kind: { in: ['phone' as const, 'fax' as const] }, value: phone } } }] : []),
+    ],
+  };
   const customers = await db.customer.findMany({
     where,
     orderBy: [{ name: 'asc' }, { id: 'asc' }],

@@ -13,6 +13,8 @@ export function createHttpApp(deps: {
   routes: RouteDefinition[];
   tokens: TokenService;
   integrationKey: string | null;
+  /** Proxies in front of the hub whose X-Forwarded-For is believed (see `client-address.ts`). */
+  trustProxy: number | false;
   publicBaseUrl: string;
   metrics: Metrics;
   logger: Logger;
@@ -26,7 +28,8 @@ export function createHttpApp(deps: {
   const { routes, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Believing every X-Forwarded-For would let any client choose the address its limits are counted under.
+  app.set('trust proxy', deps.trustProxy);
 
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
