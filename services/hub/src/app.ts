@@ -33,6 +33,7 @@ import { apiRoutes } from './http/routes.ts';
 import { attachmentRoutes } from './http/attachment-routes.ts';
 import { voiceRoutes } from './http/voice-routes.ts';
 import { createSelfServicePorts } from './self-service/ports.ts';
+import { migratePlainPins } from './self-service/pin-migration.ts';
 import { createSecretBox } from './channels/secrets.ts';
 import { createMailboxes } from './channels/mailboxes.ts';
 import { createConnectorState } from './channels/connector-state.ts';
@@ -111,7 +112,7 @@ export function createApp(deps: AppDeps): App {
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
-    selfService: (connectorId) => createSelfServicePorts(db, connectorId, config.defaultCountry),
+    selfService: (connectorId) => createSelfServicePorts(db, connectorId, config.defaultCountry, limits),
   });
   const registry = createConnectorRegistry(connectorFactories, (factory) => ({
     ...contextFor(factory.id),
@@ -130,6 +131,8 @@ export function createApp(deps: AppDeps): App {
     io,
     async start() {
       let port: number | null = null;
+      // Before any call can be verified: PINs from before they were hashed are hashed now.
+      await migratePlainPins(db, logger.child({ component: 'pins' }));
       if (httpServer) {
         const routes = [
           ...accountRoutes({

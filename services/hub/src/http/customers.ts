@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { languages, SentralError } from '@sentral/contract';
 import { Prisma, type Database } from '@sentral/db';
 import { normaliseEmail, normalisePhone } from '../pipeline/identify.ts';
+import { hashPin, normalisePin } from '../auth/pins.ts';
 
 const money = z.number().finite().min(0).max(1e12);
 const date = z.coerce.date();
@@ -77,9 +78,22 @@ function identities(input: CustomerInput, defaultCountry: string) {
   return out;
 }
 
+/**
+ * A back office sends the IVR PIN among the attributes, as `pin`: it is taken out and kept only as a hash,
+ * so no screen, route or export ever shows it.
+ */
+async function separatePin(attributes: Record<string, unknown> | undefined): Promise<{ attributes: Record<string, unknown> | undefined; pinHash: string | undefined }> {
+  if (!attributes || !Object.hasOwn(attributes, 'pin')) return { attributes, pinHash: undefined };
+  const { pin, ...rest } = attributes;
+  const digits = typeof pin === 'string' || typeof pin === 'number' ? normalisePin(String(pin)) : '';
+  if (digits.length < 4 || digits.length > 12) throw new SentralError('VALIDATION_FAILED', 'attributes.pin: must be 4 to 12 digits', { field: 'attributes.pin' });
+  return { attributes: rest, pinHash: await hashPin(digits) };
+}
+
 /** Creates a customer, or updates the one with the same externalId: back-office systems push the same customer again and again. */
 export async function upsertCustomer(db: Database, input: CustomerInput, defaultCountry: string): Promise<{ id: string; created: boolean }> {
   const ids = identities(input, defaultCountry);
+  const { attributes, pinHash } = await separatePin(input.attributes);
   return db.$transaction(async (tx) => {
     const existing = input.externalId ? await tx.customer.findUnique({ where: { externalId: input.externalId }, select: { id: true } }) : null;
     const facts = {
@@ -90,7 +104,8 @@ export async function upsertCustomer(db: Database, input: CustomerInput, default
       ...(input.lifetimeValue !== undefined ? { lifetimeValue: input.lifetimeValue } : {}),
       ...(input.revenue !== undefined ? { revenue: input.revenue } : {}),
       ...(input.segment ? { segment: input.segment } : {}),
-      ...(input.attributes ? { attributes: input.attributes as Prisma.InputJsonValue } : {}),
+      ...(attributes ? { attributes: attributes as Prisma.InputJsonValue } : {}),
+      ...(pinHash ? { pinHash } : {}),
     };
     const customer = existing
       ? await tx.customer.update({ where: { id: existing.id }, data: facts, select: { id: true, currency: true } })
@@ -163,8 +178,14 @@ export async function customerView(db: Database, id: string) {
     },
   });
   if (!customer) throw new SentralError('NOT_FOUND', 'no such customer');
+  const { pinHash, attributes: stored, ...facts } = customer;
+  // A PIN not yet moved to its hash (before the start-up migration ran) is never shown either.
+  const { pin: plainPin, ...attributes } = (stored ?? {}) as Record<string, unknown>;
   return {
-    ...customer,
+    ...facts,
+    attributes,
+    /** Whether the IVR can verify this customer by PIN; the PIN and its hash never leave the hub. */
+    hasPin: pinHash !== null || plainPin !== undefined,
     lifetimeValue: Number(customer.lifetimeValue),
     revenue: Number(customer.revenue),
     orders: customer.orders.map((o) => ({ ...o, total: Number(o.total) })),
