@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): App {
   const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
   const dispatcher = createDispatcher({ db, databaseUrl: deps.databaseUrl, notifier, logger: logger.child({ component: 'router' }), metrics, sweepMs: config.dispatchSweepMs });
   const secretsKey = deps.secretsKey ?? config.secretsKey;
-  const mailboxes = createMailboxes({ db, box: secretsKey ? createSecretBox(secretsKey) : null });
+  const mailboxes = createMailboxes({ db, box: secretsKey ? createSecretBox(secretsKey) : null, hosts: config.mailboxHosts, logger: logger.child({ component: 'mailboxes' }) });
   const outbound = createOutbound({
     db,
     queues,

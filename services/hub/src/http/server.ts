@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { mount, openApiDocument, type RouteDefinition } from './route.ts';
+import { securityHeaders } from './security-headers.ts';
 
 const JSON_LIMIT = '256kb';
 
@@ -67,9 +68,12 @@ export function createHttpApp(deps: {
     });
   }
 
+  // Scoped by path, so routes other groups add (the embeddable chat widget) keep their own headers.
+  app.use('/csat', securityHeaders.page);
   for (const pages of deps.pages ?? []) app.use(pages);
 
   const api = express.Router();
+  api.use('/api', securityHeaders.api);
   api.use(express.json({ limit: JSON_LIMIT, strict: true }));
   for (const route of routes) api[route.method](route.path, mount(route, deps));
   api.use('/api', (_req, _res, next) => next(new SentralError('NOT_FOUND', 'no such route')));
@@ -83,6 +87,8 @@ export function createHttpApp(deps: {
         index: 'index.html',
         setHeaders(res, path) {
           res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+          // Only on files the desktop build serves; helmet sets its headers synchronously.
+          securityHeaders.desktop(res.req, res, () => undefined);
         },
       }),
     );
