@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): App {
     ...contextFor(factory.id),
     intake,
     logger: logger.child({ connector: factory.id }),
-    realtime: { namespace: (name: string) => io.of(name) },
+    realtime: { namespace: (name: string) => io.of(name), clientAddress: (request: unknown) => clientAddress(request as IncomingMessage) },
   }));
 
   const wallboard = createWallboard({ db, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds });
