@@ -62,6 +62,12 @@ describe('read-only lookups for staff and agents', () => {
       // Wildcards inside a real query are matched as the characters themselves.
       const wildcard = await get(`/api/customers?query=${encodeURIComponent('an%en')}`, agentToken);
       expect(await wildcard.json()).toEqual([]);
+      const [literal, lookalike] = await Promise.all(
+        ['Qzw_vx Literal', 'Qzwkvx Lookalike'].map((name) => hub.database.db.customer.create({ data: { name }, select: { id: true } })),
+      );
+      const found = (await (await get(`/api/customers?query=${encodeURIComponent('zw_vx')}`, agentToken)).json()) as FoundCustomer[];
+      expect(found.map((customer) => customer.id)).toEqual([literal!.id]);
+      expect(found.map((customer) => customer.id)).not.toContain(lookalike!.id);
     });
 
     it('answers an empty list when nothing matches', async () => {
