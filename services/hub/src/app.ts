@@ -143,8 +143,11 @@ export function createApp(deps: AppDeps): App {
             clientAddress,
             async endSessions(agentId) {
               accountVersions.forget(agentId);
-              // Through the adapter, so sockets held by other hub processes close too.
-              await Promise.all(['/agent', '/supervisor'].map((name) => io.of(name).in(rooms.agent(agentId)).disconnectSockets(true)));
+              // Through the adapter, so sockets held by other hub processes close too. Should the broadcast fail,
+              // every process's own session check closes them within ACCOUNT_CHECK_MS: the change itself stands.
+              await Promise.all(['/agent', '/supervisor'].map((name) => io.of(name).in(rooms.agent(agentId)).disconnectSockets(true))).catch((error: unknown) =>
+                logger.warn({ err: error }, 'could not close the sockets of a changed account at once'),
+              );
             },
           }),
           ...apiRoutes({ db, work, dispatcher, limits, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
