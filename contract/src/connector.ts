@@ -207,7 +207,7 @@ export interface ConnectorContext<Config> {
      * The client's address for a socket's handshake request (`socket.request`), by the same TRUST_PROXY rule
      * as HTTP: key per-address limits by this, never by a header the client wrote itself.
      */
-    clientAddress(request: unknown): string;
+    clientAddress?(request: unknown): string;
   };
   accounts?: ConnectorAccounts;
   state?: ConnectorState;
