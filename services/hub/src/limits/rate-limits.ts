@@ -20,8 +20,8 @@ export const limitPolicies = {
   /** Sign-in attempts per account and client address. A success clears the count. */
   'login:pair': { points: 5, durationSeconds: 900, blockSeconds: 900 },
   /**
-   * Sign-in attempts per account from addresses it has not signed in from lately, wherever they come from.
-   * A success clears the count.
+   * Sign-in attempts per account, from any address. A success clears the count; it does not hold back the
+   * account at an address it signed in from lately.
    */
   'login:account': { points: 20, durationSeconds: 900, blockSeconds: 900 },
   /**
