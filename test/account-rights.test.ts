@@ -121,4 +121,24 @@ describe('accounts lose their rights within seconds', () => {
     // The admin is still an enabled admin.
     expect((await api('GET', '/api/me', me.token)).body['agent']).toMatchObject({ role: 'admin' });
   });
+
+  it('reaches sockets and REST calls held by another hub process of the deployment', async () => {
+    // Last in the file: stopping a second test hub clears the shared queue prefix.
+    const other = await startTestHub({ backend: 'redis', database: hub.database, prefix: hub.prefix });
+    try {
+      const remote = await createAccount('remote@demo.test', 'supervisor');
+      const wallboard = await connect(other.url, '/supervisor', { token: remote.token });
+      const desk = await connect(other.url, '/agent', { token: remote.token });
+      expect((await fetch(`${other.url}/api/agents`, { headers: { authorization: `Bearer ${remote.token}` } })).status).toBe(200);
+      const closed = Promise.all([serverDisconnect(wallboard), serverDisconnect(desk)]);
+      const started = Date.now();
+      expect((await api('POST', `/api/agents/${remote.id}/disable`, admin)).status).toBe(200);
+      expect(await closed).toEqual(['io server disconnect', 'io server disconnect']);
+      // The other process had the account's version cached: it learns of the change within its cache period.
+      await until(async () => (await fetch(`${other.url}/api/agents`, { headers: { authorization: `Bearer ${remote.token}` } })).status === 401, 10_000);
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      await other.stop();
+    }
+  });
 });
