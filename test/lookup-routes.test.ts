@@ -103,7 +103,7 @@ describe('read-only lookups for staff and agents', () => {
       const agents = (await response.json()) as Array<Record<string, unknown>>;
       expect(agents).toHaveLength(await hub.database.db.agent.count());
       const demo = agents.find((agent) => agent['email'] === 'agent@demo.test');
-      expect(demo).toMatchObject({ role: 'agent', state: 'offline', capacity: { chat: 3 } });
+      expect(demo).toMatchObject({ role: 'agent', state: 'offline', enabled: true, capacity: { chat: 3 } });
       expect(demo?.['queues']).toEqual(expect.arrayContaining(['support', 'sales', 'billing']));
       for (const agent of agents) expect(agent).not.toHaveProperty('passwordHash');
     });

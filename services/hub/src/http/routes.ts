@@ -91,7 +91,7 @@ export function apiRoutes(deps: {
       path: '/api/agents',
       summary: 'Every agent, supervisor and admin with state, queues, languages and capacity',
       access: staff,
-      responses: { 200: '[{"id","email","name","role","state","queues","languages","capacity"}]', 403: 'Not a supervisor or admin' },
+      responses: { 200: '[{"id","email","name","role","state","enabled","queues","languages","capacity"}]', 403: 'Not a supervisor or admin' },
       async handler() {
         const agents = await db.agent.findMany({
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -107,12 +107,14 @@ export function apiRoutes(deps: {
             capacityChat: true,
             capacityEmail: true,
             capacityFax: true,
+            disabledAt: true,
             queues: { select: { queueId: true }, orderBy: { queueId: 'asc' } },
           },
         });
         return {
-          body: agents.map(({ queues, capacityVoice, capacityChat, capacityEmail, capacityFax, ...agent }) => ({
+          body: agents.map(({ queues, capacityVoice, capacityChat, capacityEmail, capacityFax, disabledAt, ...agent }) => ({
             ...agent,
+            enabled: disabledAt === null,
             queues: queues.map((queue) => queue.queueId),
             capacity: { voice: capacityVoice, chat: capacityChat, email: capacityEmail, fax: capacityFax },
           })),
