@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { languages, roles, SentralError } from '@sentral/contract';
@@ -94,7 +95,9 @@ export function accountRoutes(deps: AccountRoutesDeps): RouteDefinition[] {
       async handler({ body, req }) {
         const email = body.email.toLowerCase();
         const address = clientAddress(req);
-        const pair = `${email}|${address}`;
+        // Counters are keyed by a digest, so the limit store holds no email addresses.
+        const account = createHash('sha256').update(email).digest('base64url');
+        const pair = `${account}|${address}`;
         // Every attempt counts against the account from this address; a success clears it.
         await limits.consume('login:pair', pair);
         const agent = await db.agent.findUnique({ where: { email } });
@@ -105,7 +108,7 @@ export function accountRoutes(deps: AccountRoutesDeps): RouteDefinition[] {
         const unlessKnown = async (error: unknown) => {
           if (!(await isKnown())) throw error;
         };
-        await limits.consume('login:account', email).catch(unlessKnown);
+        await limits.consume('login:account', account).catch(unlessKnown);
         await limits.check('login:address', address).catch(unlessKnown);
         const valid = await verifyPassword(agent?.passwordHash ?? (await DUMMY_HASH), body.password);
         if (!agent || !valid) {
@@ -115,7 +118,7 @@ export function accountRoutes(deps: AccountRoutesDeps): RouteDefinition[] {
         }
         // Said only to whoever knows the password, so it tells a guesser nothing.
         if (agent.disabledAt) throw new SentralError('UNAUTHENTICATED', 'this account is disabled');
-        await Promise.all([limits.reset('login:pair', pair), limits.reset('login:account', email)]);
+        await Promise.all([limits.reset('login:pair', pair), limits.reset('login:account', account)]);
         const principal = { id: agent.id, name: agent.name, role: agent.role };
         await db.auditLog.create({ data: { actorId: agent.id, action: 'auth.login', entity: 'agent', entityId: agent.id, data: { address } } });
         return { body: { token: await tokens.issue(principal, agent.tokenVersion), agent: principal } };
