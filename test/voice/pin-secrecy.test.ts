@@ -72,6 +72,14 @@ describe('IVR PINs: hashed, never shown, locked after repeated failures across c
       body: JSON.stringify({ externalId: customer.externalId, name: customer.name, attributes: { pin: 'abc' } }),
     });
     expect(await bad.json()).toMatchObject({ error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('attributes.pin') } });
+    // `pin: null` removes it.
+    const cleared = await fetch(`${voice.hub.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId: customer.externalId, name: customer.name, attributes: { ...(customer.attributes as object), pin: null } }),
+    });
+    expect(await cleared.json()).toMatchObject({ hasPin: false });
+    expect((await db().customer.findUniqueOrThrow({ where: { id: customer.id } })).pinHash).toBeNull();
   });
 
   it('moves PINs stored in the clear before hashing to hashes, and they still verify', async () => {

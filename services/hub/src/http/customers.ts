@@ -80,11 +80,12 @@ function identities(input: CustomerInput, defaultCountry: string) {
 
 /**
  * A back office sends the IVR PIN among the attributes, as `pin`: it is taken out and kept only as a hash,
- * so no screen, route or export ever shows it.
+ * so no screen, route or export ever shows it. `pin: null` removes the customer's PIN.
  */
-async function separatePin(attributes: Record<string, unknown> | undefined): Promise<{ attributes: Record<string, unknown> | undefined; pinHash: string | undefined }> {
+async function separatePin(attributes: Record<string, unknown> | undefined): Promise<{ attributes: Record<string, unknown> | undefined; pinHash: string | null | undefined }> {
   if (!attributes || !Object.hasOwn(attributes, 'pin')) return { attributes, pinHash: undefined };
   const { pin, ...rest } = attributes;
+  if (pin === null) return { attributes: rest, pinHash: null };
   const digits = typeof pin === 'string' || typeof pin === 'number' ? normalisePin(String(pin)) : '';
   if (digits.length < 4 || digits.length > 12) throw new SentralError('VALIDATION_FAILED', 'attributes.pin: must be 4 to 12 digits', { field: 'attributes.pin' });
   return { attributes: rest, pinHash: await hashPin(digits) };
@@ -105,7 +106,7 @@ export async function upsertCustomer(db: Database, input: CustomerInput, default
       ...(input.revenue !== undefined ? { revenue: input.revenue } : {}),
       ...(input.segment ? { segment: input.segment } : {}),
       ...(attributes ? { attributes: attributes as Prisma.InputJsonValue } : {}),
-      ...(pinHash ? { pinHash } : {}),
+      ...(pinHash !== undefined ? { pinHash } : {}),
     };
     const customer = existing
       ? await tx.customer.update({ where: { id: existing.id }, data: facts, select: { id: true, currency: true } })
