@@ -53,5 +53,23 @@ describe('rate limits shared by hub processes', () => {
       await first.reset('login:account', 'a@demo.test');
       expect(await refusal(second, 'a@demo.test')).toBeNull();
     });
+
+    it(`checks a key on the ${store} store without counting a use, refusing it only once it is blocked`, async () => {
+      const prefix = uniquePrefix();
+      const policy = { 'login:address': { points: 2, durationSeconds: 60, blockSeconds: 120 } };
+      const backing = store === 'redis' ? { redis, prefix } : { pool, prefix };
+      const first = createRateLimits(backing, policy, logger);
+      const second = createRateLimits(backing, policy, logger);
+      // Checking never uses points up.
+      for (let i = 0; i < 5; i++) await second.check('login:address', '192.0.2.1');
+      await first.consume('login:address', '192.0.2.1');
+      await first.consume('login:address', '192.0.2.1');
+      await second.check('login:address', '192.0.2.1');
+      await expect(first.consume('login:address', '192.0.2.1')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+      const blocked = await second.check('login:address', '192.0.2.1').then(() => null, (error: unknown) => error as SentralError);
+      expect(blocked?.code).toBe('RATE_LIMITED');
+      expect(retryAfterOf(blocked)).toBeGreaterThan(60);
+      await second.check('login:address', '192.0.2.2');
+    });
   }
 });

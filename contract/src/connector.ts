@@ -201,7 +201,14 @@ export interface ConnectorContext<Config> {
   intake: ContactIntake;
   logger: ConnectorLogger;
   /** Present when the hub serves Socket.IO; connectors that do not need it ignore it. */
-  realtime?: { namespace(name: string): unknown };
+  realtime?: {
+    namespace(name: string): unknown;
+    /**
+     * The client's address for a socket's handshake request (`socket.request`), by the same TRUST_PROXY rule
+     * as HTTP: key per-address limits by this, never by a header the client wrote itself.
+     */
+    clientAddress?(request: unknown): string;
+  };
   accounts?: ConnectorAccounts;
   state?: ConnectorState;
   /** Back-office facts, conversation sessions and flows for self-service channels. */

@@ -41,6 +41,8 @@ export function hubEnv(backend: Backend, database: TestDatabase, prefix: string,
     DISPATCH_SWEEP_MS: '200',
     AGENT_DISCONNECT_GRACE_MS: '60000',
     SEED_DEMO: 'false',
+    // The test mail servers (Dovecot, the SMTP sink) listen on 127.0.0.1.
+    MAILBOX_ALLOW_LOOPBACK: 'true',
     ...extra,
   };
 }

@@ -22,6 +22,17 @@ describe('IVR self-service: identification, verification and payment', () => {
 
   const db = () => voice.hub.database.db;
 
+  /** PINs are stored hashed, so the test gives the customer a known one the way a back office does. */
+  async function givePin(customer: { externalId: string | null; name: string; attributes: unknown }, pin: string): Promise<string> {
+    const response = await fetch(`${voice.hub.url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ externalId: customer.externalId, name: customer.name, attributes: { ...(customer.attributes as object), pin } }),
+    });
+    expect(response.status).toBe(200);
+    return (customer.attributes as { customerNumber: string }).customerNumber;
+  }
+
   async function queuedContact(contactId: string) {
     return until(async () => {
       const contact = await db().contact.findUnique({ where: { id: contactId } });
@@ -42,7 +53,8 @@ describe('IVR self-service: identification, verification and payment', () => {
 
   it('verifies an unknown caller by customer number and PIN, then serves and routes them as verified', async () => {
     const customer = await db().customer.findFirstOrThrow({ where: { language: 'nb', invoices: { some: { paidAt: null } } } });
-    const { customerNumber, pin } = customer.attributes as { customerNumber: string; pin: string };
+    const pin = '4711';
+    const customerNumber = await givePin(customer, pin);
     const caller = await unknownCallerAtVerification('+4722000001');
 
     await caller.press(customerNumber);
@@ -61,8 +73,8 @@ describe('IVR self-service: identification, verification and payment', () => {
 
   it('routes a caller who keys three wrong PINs to an agent as unverified, with low confidence', async () => {
     const customer = await db().customer.findFirstOrThrow({ where: { language: 'nb' }, orderBy: { externalId: 'desc' } });
-    const { customerNumber, pin } = customer.attributes as { customerNumber: string; pin: string };
-    const wrong = pin === '0000' ? '1111' : '0000';
+    const customerNumber = await givePin(customer, '2580');
+    const wrong = '0000';
     const caller = await unknownCallerAtVerification('anonymous');
 
     for (let attempt = 1; attempt <= 3; attempt++) {

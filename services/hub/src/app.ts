@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Server } from 'socket.io';
 import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-streams-adapter';
@@ -6,10 +6,12 @@ import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adap
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Database } from '@sentral/db';
+import { rooms } from '@sentral/contract';
 import { queueNames, type ContactJobData, type QueueBackend } from '@sentral/queues';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createTokenService } from './auth/tokens.ts';
+import { createAccountVersions } from './auth/account-versions.ts';
 import { createMetrics } from './metrics.ts';
 import { createConnectorRegistry, connectorFactories } from './connectors/registry.ts';
 import { createNotifier } from './realtime/notifier.ts';
@@ -33,6 +35,7 @@ import { voiceRoutes } from './http/voice-routes.ts';
 import { presenceRoutes } from './http/presence-routes.ts';
 import { cannedAnswerRoutes } from './http/canned-answer-routes.ts';
 import { createSelfServicePorts } from './self-service/ports.ts';
+import { migratePlainPins } from './self-service/pin-migration.ts';
 import { createSecretBox } from './channels/secrets.ts';
 import { createMailboxes } from './channels/mailboxes.ts';
 import { createConnectorState } from './channels/connector-state.ts';
@@ -41,6 +44,8 @@ import { createConversations } from './pipeline/conversations.ts';
 import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
+import { createClientAddress } from './http/client-address.ts';
+import { accountRoutes } from './http/account-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -68,13 +73,21 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/**
+ * How long a process trusts what it read of an account's token version, and how often open sockets are checked
+ * again: a change of role, password or enabled state takes effect within about this long everywhere.
+ */
+const ACCOUNT_CHECK_MS = 3000;
+
 const webAgentDir = fileURLToPath(new URL('../../../web-agent/dist/', import.meta.url));
 
 /** The composition root: every collaborator is built here and passed down explicitly. */
 export function createApp(deps: AppDeps): App {
   const { config, db, queues, logger } = deps;
   const metrics = createMetrics(db);
-  const tokens = createTokenService(deps.jwtSecret);
+  const accountVersions = createAccountVersions(db, ACCOUNT_CHECK_MS);
+  const tokens = createTokenService(deps.jwtSecret, accountVersions);
+  const clientAddress = createClientAddress(config.trustProxy);
   const httpServer = config.roles.web ? createServer() : null;
   // Large enough that an oversized chat message reaches validation and gets a clear error back.
   const io = new Server({ maxHttpBufferSize: 2_000_000, serveClient: false, cors: { origin: true } });
@@ -87,7 +100,7 @@ export function createApp(deps: AppDeps): App {
   const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
   const dispatcher = createDispatcher({ db, databaseUrl: deps.databaseUrl, notifier, logger: logger.child({ component: 'router' }), metrics, sweepMs: config.dispatchSweepMs });
   const secretsKey = deps.secretsKey ?? config.secretsKey;
-  const mailboxes = createMailboxes({ db, box: secretsKey ? createSecretBox(secretsKey) : null });
+  const mailboxes = createMailboxes({ db, box: secretsKey ? createSecretBox(secretsKey) : null, hosts: config.mailboxHosts, logger: logger.child({ component: 'mailboxes' }) });
   const outbound = createOutbound({
     db,
     queues,
@@ -107,13 +120,13 @@ export function createApp(deps: AppDeps): App {
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
-    selfService: (connectorId) => createSelfServicePorts(db, connectorId, config.defaultCountry),
+    selfService: (connectorId) => createSelfServicePorts(db, connectorId, config.defaultCountry, limits),
   });
   const registry = createConnectorRegistry(connectorFactories, (factory) => ({
     ...contextFor(factory.id),
     intake,
     logger: logger.child({ connector: factory.id }),
-    realtime: { namespace: (name: string) => io.of(name) },
+    realtime: { namespace: (name: string) => io.of(name), clientAddress: (request: unknown) => clientAddress(request as IncomingMessage) },
   }));
 
   const wallboard = createWallboard({ db, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds });
@@ -126,9 +139,26 @@ export function createApp(deps: AppDeps): App {
     io,
     async start() {
       let port: number | null = null;
+      // Before any call can be verified: PINs from before they were hashed are hashed now.
+      await migratePlainPins(db, logger.child({ component: 'pins' }));
       if (httpServer) {
         const routes = [
-          ...apiRoutes({ db, tokens, work, dispatcher, limits, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
+          ...accountRoutes({
+            db,
+            tokens,
+            work,
+            limits,
+            clientAddress,
+            async endSessions(agentId) {
+              accountVersions.forget(agentId);
+              // Through the adapter, so sockets held by other hub processes close too. Should the broadcast fail,
+              // every process's own session check closes them within ACCOUNT_CHECK_MS: the change itself stands.
+              await Promise.all(['/agent', '/supervisor'].map((name) => io.of(name).in(rooms.agent(agentId)).disconnectSockets(true))).catch((error: unknown) =>
+                logger.warn({ err: error }, 'could not close the sockets of a changed account at once'),
+              );
+            },
+          }),
+          ...apiRoutes({ db, work, dispatcher, limits, defaultCountry: config.defaultCountry, wrapUp: config.wrapUp }),
           ...mailboxes.routes(),
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
@@ -140,6 +170,7 @@ export function createApp(deps: AppDeps): App {
           routes,
           tokens,
           integrationKey: config.integrationApiKey,
+          trustProxy: config.trustProxy,
           publicBaseUrl: config.publicBaseUrl,
           metrics,
           logger: logger.child({ component: 'http' }),
@@ -156,9 +187,9 @@ export function createApp(deps: AppDeps): App {
         });
         httpServer.on('request', http);
         io.attach(httpServer);
-        const agents = attachAgentNamespace(io, { tokens, work, dispatcher, db, logger: logger.child({ component: 'agent-socket' }), disconnectGraceMs: config.agentDisconnectGraceMs });
+        const agents = attachAgentNamespace(io, { tokens, work, dispatcher, db, logger: logger.child({ component: 'agent-socket' }), disconnectGraceMs: config.agentDisconnectGraceMs, sessionCheckMs: ACCOUNT_CHECK_MS });
         stoppers.push(() => agents.stop());
-        const supervisors = attachSupervisorNamespace(io, { tokens, wallboard, logger: logger.child({ component: 'supervisor-socket' }) });
+        const supervisors = attachSupervisorNamespace(io, { tokens, wallboard, logger: logger.child({ component: 'supervisor-socket' }), sessionCheckMs: ACCOUNT_CHECK_MS });
         stoppers.push(() => supervisors.stop());
       }
       await registry.startAll();

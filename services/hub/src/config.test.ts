@@ -35,4 +35,13 @@ describe('configuration', () => {
     expect(config.seed.enabled).toBe(false);
     expect(config.publicBaseUrl).toBe('https://hub.example.no');
   });
+
+  it('believes no proxy and no loopback mail host unless told, and refuses TRUST_PROXY=true', () => {
+    const defaults = loadConfig({});
+    expect(defaults.trustProxy).toBe(false);
+    expect(defaults.mailboxHosts).toEqual({ allowLoopback: false, allowPrivate: true });
+    expect(loadConfig({ TRUST_PROXY: '1', MAILBOX_ALLOW_PRIVATE: 'false' })).toMatchObject({ trustProxy: 1, mailboxHosts: { allowPrivate: false } });
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
 });

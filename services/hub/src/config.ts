@@ -72,6 +72,13 @@ const envSchema = z.object({
   SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
   SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .refine((value) => /^(false|[0-9])$/.test(value), 'must be false or the number of proxies in front of the hub (0-9)')
+    .transform((value) => (value === 'false' || value === '0' ? false : Number(value))),
+  MAILBOX_ALLOW_LOOPBACK: bool.default(false),
+  MAILBOX_ALLOW_PRIVATE: bool.default(true),
   RATE_LIMITS: z
     .string()
     .default('{}')
@@ -135,6 +142,10 @@ export interface Config {
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
   /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
   rateLimits: Readonly<Partial<Record<LimitName, LimitPolicy>>>;
+  /** How many proxies in front of the hub append to X-Forwarded-For; false: the header is ignored. */
+  trustProxy: number | false;
+  /** Which mail servers a mailbox may name: loopback (off outside tests) and private ranges (on-premise servers). */
+  mailboxHosts: { allowLoopback: boolean; allowPrivate: boolean };
 }
 
 export class ConfigError extends Error {
@@ -204,5 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     reportTimeZone: e.REPORT_TIME_ZONE,
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
     rateLimits: Object.freeze(e.RATE_LIMITS),
+    trustProxy: e.TRUST_PROXY,
+    mailboxHosts: Object.freeze({ allowLoopback: e.MAILBOX_ALLOW_LOOPBACK, allowPrivate: e.MAILBOX_ALLOW_PRIVATE }),
   });
 }

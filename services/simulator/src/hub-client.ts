@@ -43,7 +43,8 @@ export interface HubClient {
   queues(token: string): Promise<HubQueue[]>;
   /** Every agent, or null on a hub that has no agent list. */
   agents(token: string): Promise<ListedAgent[] | null>;
-  customers(token: string, limit: number): Promise<ListedCustomer[] | null>;
+  /** Customers matching `query` (the hub wants at least three letters: it lists nobody wholesale). */
+  customers(token: string, query: string, limit: number): Promise<ListedCustomer[] | null>;
   /** The disposition codes agents may choose, or null on a hub without wrap-up settings. */
   dispositions(token: string): Promise<string[] | null>;
 }
@@ -72,7 +73,8 @@ export function createHubClient(url: string): HubClient {
     login: (email, password) => request('/api/auth/login', loginAnswer, { method: 'POST', body: JSON.stringify({ email, password }) }),
     queues: (token) => request('/api/queues', queueList, bearer(token)),
     agents: (token) => orNullWhenMissing(request('/api/agents', agentList, bearer(token))),
-    customers: (token, limit) => orNullWhenMissing(request(`/api/customers?limit=${limit}`, customerList, bearer(token))),
+    customers: (token, query, limit) =>
+      orNullWhenMissing(request(`/api/customers?${new URLSearchParams({ query, limit: String(limit) }).toString()}`, customerList, bearer(token))),
     dispositions: async (token) => (await orNullWhenMissing(request('/api/wrap-up', wrapUpAnswer, bearer(token))))?.dispositions ?? null,
   };
 }

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Channel } from '@sentral/contract';
 import { SimulatedAgent, type AgentBehaviour } from './agents.ts';
 import { driverFor, type ChannelDriver, type ChannelRun } from './channels/index.ts';
-import { createHubClient, type HubClient } from './hub-client.ts';
+import { createHubClient, type HubClient, type ListedCustomer } from './hub-client.ts';
 import { Population } from './population.ts';
 import { Recorder, summariseLatencies, type LatencySummary, type SimulationCounts, type StatusSnapshot } from './recorder.ts';
 import { chooseAgents, DEMO_AGENT } from './roster.ts';
@@ -178,10 +178,24 @@ async function prepare(
     throw error;
   }
 
-  const customers = (await hub.customers(token, 100).catch(() => null)) ?? [];
+  const customers = await knownCustomers(hub, token);
   if (customers.length === 0) note('no seeded customers found; every contact is an unknown visitor');
   const population = new Population(customers, roster.agents.filter((_, index) => signedIn[index]?.status === 'fulfilled'), queues, options.knownRatio, random);
   return { agents, population };
+}
+
+/**
+ * Seeded customers to play, found the way an agent finds them: a few searches for common Norwegian and Danish
+ * name parts (the hub limits searches per user, so a handful, not a crawl).
+ */
+async function knownCustomers(hub: HubClient, token: string): Promise<ListedCustomer[]> {
+  const found = new Map<string, ListedCustomer>();
+  for (const part of ['sen', 'son', 'ber', 'and', 'han']) {
+    const page = (await hub.customers(token, part, 50).catch(() => null)) ?? [];
+    for (const customer of page) found.set(customer.id, customer);
+    if (found.size >= 100) break;
+  }
+  return [...found.values()];
 }
 
 /** Open-loop Poisson arrivals: a slow hub does not slow the customers down, it makes them wait. */

@@ -16,7 +16,8 @@ export function CustomerSearch(props: { api: Api; initialQuery?: string; actionL
         role="search"
         onSubmit={(event) => {
           event.preventDefault();
-          if (query.trim().length < 2) return;
+          // The hub refuses shorter queries: they would list too much of the register.
+          if (query.trim().length < 3) return;
           props.api
             .searchCustomers(query.trim())
             .then(setMatches)

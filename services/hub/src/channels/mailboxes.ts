@@ -5,7 +5,9 @@ import { mailboxKinds, mailboxSecretsSchema, mailboxSettingsSchema } from '@sent
 import type { Database, Prisma } from '@sentral/db';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { isUniqueViolation } from '../contacts/messages.ts';
+import type { Logger } from '../logger.ts';
 import type { SecretBox } from './secrets.ts';
+import { refusedMailHost, type MailboxHostPolicy } from './mailbox-hosts.ts';
 
 const mailboxInput = z
   .object({
@@ -43,8 +45,18 @@ export interface Mailboxes {
 }
 
 /** Mailboxes configured by admins through the API; passwords are encrypted before they reach the database. */
-export function createMailboxes(deps: { db: Database; box: SecretBox | null }): Mailboxes {
+export function createMailboxes(deps: { db: Database; box: SecretBox | null; hosts: MailboxHostPolicy; logger: Logger }): Mailboxes {
   const { db } = deps;
+
+  /** The mail servers a mailbox names must not be the hub's own machine, its link-local neighbours or a metadata service. */
+  async function checkHosts(settings: { imap: { host: string }; smtp: { host: string } | null } | undefined): Promise<void> {
+    if (!settings) return;
+    for (const [field, host] of [['settings.imap.host', settings.imap.host], ['settings.smtp.host', settings.smtp?.host]] as const) {
+      if (host === undefined) continue;
+      const refused = await refusedMailHost(host, deps.hosts);
+      if (refused) throw new SentralError('VALIDATION_FAILED', `${field}: ${refused}`, { field });
+    }
+  }
   const changes = new EventEmitter();
 
   function box(): SecretBox {
@@ -66,9 +78,22 @@ export function createMailboxes(deps: { db: Database; box: SecretBox | null }): 
   const accounts: ConnectorAccounts = {
     async list() {
       const rows = await db.mailbox.findMany({ orderBy: { createdAt: 'asc' } });
-      return rows.map((row) => ({
+      // Checked again before connecting: a name may point elsewhere now than when the mailbox was saved.
+      const refused = await Promise.all(
+        rows.map((row) => {
+          const settings = row.settings as { imap?: { host?: string }; smtp?: { host?: string } | null };
+          return checkHosts({ imap: { host: settings.imap?.host ?? '' }, smtp: settings.smtp?.host ? { host: settings.smtp.host } : null }).then(
+            () => false,
+            (error: unknown) => {
+              deps.logger.warn({ mailboxId: row.id, reason: error instanceof Error ? error.message : String(error) }, 'mailbox host refused; the mailbox is not read');
+              return true;
+            },
+          );
+        }),
+      );
+      return rows.map((row, index) => ({
         id: row.id,
-        enabled: row.enabled,
+        enabled: row.enabled && !refused[index],
         settings: { ...(row.settings as object), name: row.name, address: row.address, kind: row.kind },
         secrets: deps.box ? deps.box.open(row.secrets) : null,
       }));
@@ -101,6 +126,7 @@ export function createMailboxes(deps: { db: Database; box: SecretBox | null }): 
         body: mailboxInput,
         responses: { 201: 'The mailbox without secrets', 409: 'Address already in use', 503: 'SECRETS_KEY not set' },
         async handler({ body, caller }) {
+          await checkHosts(body.settings);
           const secrets = box().seal(body.secrets);
           const row = await save(() =>
             db.mailbox.create({
@@ -124,6 +150,7 @@ export function createMailboxes(deps: { db: Database; box: SecretBox | null }): 
         async handler({ body, params, caller }) {
           const existing = await db.mailbox.findUnique({ where: { id: params.id }, select: { id: true } });
           if (!existing) throw new SentralError('NOT_FOUND', 'no such mailbox');
+          await checkHosts(body.settings);
           const row = await save(() =>
             db.mailbox.update({
               where: { id: params.id },

@@ -3,6 +3,7 @@ import { languages, SentralError } from '@sentral/contract';
 import { Prisma, type Database } from '@sentral/db';
 import { internalNotesOf } from '../contacts/notes.ts';
 import { normaliseEmail, normalisePhone } from '../pipeline/identify.ts';
+import { hashPin, normalisePin } from '../auth/pins.ts';
 
 const money = z.number().finite().min(0).max(1e12);
 const date = z.coerce.date();
@@ -78,9 +79,23 @@ function identities(input: CustomerInput, defaultCountry: string) {
   return out;
 }
 
+/**
+ * A back office sends the IVR PIN among the attributes, as `pin`: it is taken out and kept only as a hash,
+ * so no screen, route or export ever shows it. `pin: null` removes the customer's PIN.
+ */
+async function separatePin(attributes: Record<string, unknown> | undefined): Promise<{ attributes: Record<string, unknown> | undefined; pinHash: string | null | undefined }> {
+  if (!attributes || !Object.hasOwn(attributes, 'pin')) return { attributes, pinHash: undefined };
+  const { pin, ...rest } = attributes;
+  if (pin === null) return { attributes: rest, pinHash: null };
+  const digits = typeof pin === 'string' || typeof pin === 'number' ? normalisePin(String(pin)) : '';
+  if (digits.length < 4 || digits.length > 12) throw new SentralError('VALIDATION_FAILED', 'attributes.pin: must be 4 to 12 digits', { field: 'attributes.pin' });
+  return { attributes: rest, pinHash: await hashPin(digits) };
+}
+
 /** Creates a customer, or updates the one with the same externalId: back-office systems push the same customer again and again. */
 export async function upsertCustomer(db: Database, input: CustomerInput, defaultCountry: string): Promise<{ id: string; created: boolean }> {
   const ids = identities(input, defaultCountry);
+  const { attributes, pinHash } = await separatePin(input.attributes);
   return db.$transaction(async (tx) => {
     const existing = input.externalId ? await tx.customer.findUnique({ where: { externalId: input.externalId }, select: { id: true } }) : null;
     const facts = {
@@ -91,7 +106,8 @@ export async function upsertCustomer(db: Database, input: CustomerInput, default
       ...(input.lifetimeValue !== undefined ? { lifetimeValue: input.lifetimeValue } : {}),
       ...(input.revenue !== undefined ? { revenue: input.revenue } : {}),
       ...(input.segment ? { segment: input.segment } : {}),
-      ...(input.attributes ? { attributes: input.attributes as Prisma.InputJsonValue } : {}),
+      ...(attributes ? { attributes: attributes as Prisma.InputJsonValue } : {}),
+      ...(pinHash !== undefined ? { pinHash } : {}),
     };
     const customer = existing
       ? await tx.customer.update({ where: { id: existing.id }, data: facts, select: { id: true, currency: true } })
@@ -165,8 +181,14 @@ export async function customerView(db: Database, id: string) {
   });
   if (!customer) throw new SentralError('NOT_FOUND', 'no such customer');
   const notes = await internalNotesOf(db, customer.contacts.map((contact) => contact.id));
+  const { pinHash, attributes: stored, ...facts } = customer;
+  // A PIN not yet moved to its hash (before the start-up migration ran) is never shown either.
+  const { pin: plainPin, ...attributes } = (stored ?? {}) as Record<string, unknown>;
   return {
-    ...customer,
+    ...facts,
+    attributes,
+    /** Whether the IVR can verify this customer by PIN; the PIN and its hash never leave the hub. */
+    hasPin: pinHash !== null || plainPin !== undefined,
     lifetimeValue: Number(customer.lifetimeValue),
     revenue: Number(customer.revenue),
     orders: customer.orders.map((o) => ({ ...o, total: Number(o.total) })),
@@ -176,31 +198,40 @@ export async function customerView(db: Database, id: string) {
   };
 }
 
+/** Fewer characters than this match too much of the register to be a lookup. */
+const MIN_QUERY_CHARACTERS = 3;
+
 export const customerSearchQuery = z
   .object({
-    query: z.string().trim().max(200).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    query: z
+      .string({ error: 'is required: part of a name or email, a phone number or an external id' })
+      .trim()
+      .max(200)
+      // Wildcards and spaces match everyone, so they do not count towards a meaningful query.
+      .refine((text) => text.replace(/[\s%_*.@+-]/g, '').length >= MIN_QUERY_CHARACTERS, `must hold at least ${MIN_QUERY_CHARACTERS} letters or digits`),
+    limit: z.coerce.number().int().min(1).max(50).default(20),
   })
   .strict();
 
+/** LIKE treats % and _ as wildcards; a search for them looks for the characters themselves. */
+const literal = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
 /**
  * Finds customers by part of their name or email address, a phone number in any common notation,
- * or their external id; without a query, the first customers by name. Read-only and small on purpose:
- * a lookup, not an export.
+ * or their external id. Read-only and small on purpose: a lookup, not an export (the route limits
+ * how often, and audits what was looked for).
  */
 export async function searchCustomers(db: Database, input: z.infer<typeof customerSearchQuery>, defaultCountry: string) {
-  const text = input.query ?? '';
+  const text = input.query;
   const phone = normalisePhone(text, defaultCountry);
-  const where: Prisma.CustomerWhereInput = text
-    ? {
-        OR: [
-          { name: { contains: text, mode: 'insensitive' } },
-          { externalId: text },
-          { identities: { some: { kind: 'email', value: { contains: text.toLowerCase() } } } },
-          ...(phone ? [{ identities: { some: { kind: { in: ['phone' as const, 'fax' as const] }, value: phone } } }] : []),
-        ],
-      }
-    : {};
+  const where: Prisma.CustomerWhereInput = {
+    OR: [
+      { name: { contains: literal(text), mode: 'insensitive' } },
+      { externalId: text },
+      { identities: { some: { kind: 'email', value: { contains: literal(text.toLowerCase()) } } } },
+      ...(phone ? [{ identities: { some: { kind: { in: ['phone' as const, 'fax' as const] }, value: phone } } }] : []),
+    ],
+  };
   const customers = await db.customer.findMany({
     where,
     orderBy: [{ name: 'asc' }, { id: 'asc' }],

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { agentClientSchemas, languages, roles, SentralError } from '@sentral/contract';
 import type { Database } from '@sentral/db';
-import type { TokenService } from '../auth/tokens.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import type { AgentWork } from '../contacts/service.ts';
 import { transcript } from '../contacts/messages.ts';
 import { internalNotesOf } from '../contacts/notes.ts';
@@ -16,38 +15,17 @@ import { deskRoutes } from './desk-routes.ts';
 const uuidParam = z.object({ id: z.string().uuid('must be a UUID') });
 const staff = { roles: ['supervisor', 'admin'] as ('supervisor' | 'admin')[] };
 
-// Verifying against a fixed hash when the email is unknown keeps the response time the same,
-// so timing does not reveal which emails have accounts.
-const DUMMY_HASH = hashPassword('not-a-real-password');
-
 export function apiRoutes(deps: {
   db: Database;
-  tokens: TokenService;
   work: AgentWork;
   dispatcher: Dispatcher;
   limits: RateLimits;
   defaultCountry: string;
   wrapUp?: { dispositions: readonly string[]; seconds: number };
 }): RouteDefinition[] {
-  const { db, tokens, work, dispatcher, defaultCountry } = deps;
+  const { db, work, dispatcher, limits, defaultCountry } = deps;
   return [
     ...deskRoutes({ db, defaultCountry, wrapUp: deps.wrapUp ?? { dispositions: [], seconds: 0 } }),
-    defineRoute({
-      method: 'post',
-      path: '/api/auth/login',
-      summary: 'Sign in with email and password; returns a bearer token for the REST API and the /agent namespace',
-      access: 'public',
-      body: z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(200) }).strict(),
-      responses: { 200: '{"token","agent":{"id","name","role"}}', 401: 'Wrong email or password' },
-      async handler({ body }) {
-        const agent = await db.agent.findUnique({ where: { email: body.email.toLowerCase() } });
-        const valid = await verifyPassword(agent?.passwordHash ?? (await DUMMY_HASH), body.password);
-        if (!agent || !valid) throw new SentralError('UNAUTHENTICATED', 'wrong email or password');
-        const principal = { id: agent.id, name: agent.name, role: agent.role };
-        await db.auditLog.create({ data: { actorId: agent.id, action: 'auth.login', entity: 'agent', entityId: agent.id } });
-        return { body: { token: await tokens.issue(principal), agent: principal } };
-      },
-    }),
     defineRoute({
       method: 'get',
       path: '/api/queues',
@@ -133,7 +111,7 @@ export function apiRoutes(deps: {
       path: '/api/agents',
       summary: 'Every agent, supervisor and admin with state, queues, languages and capacity',
       access: staff,
-      responses: { 200: '[{"id","email","name","role","state","queues","languages","capacity"}]', 403: 'Not a supervisor or admin' },
+      responses: { 200: '[{"id","email","name","role","state","enabled","queues","languages","capacity"}]', 403: 'Not a supervisor or admin' },
       async handler() {
         const agents = await db.agent.findMany({
           orderBy: [{ name: 'asc' }, { id: 'asc' }],
@@ -149,12 +127,14 @@ export function apiRoutes(deps: {
             capacityChat: true,
             capacityEmail: true,
             capacityFax: true,
+            disabledAt: true,
             queues: { select: { queueId: true }, orderBy: { queueId: 'asc' } },
           },
         });
         return {
-          body: agents.map(({ queues, capacityVoice, capacityChat, capacityEmail, capacityFax, ...agent }) => ({
+          body: agents.map(({ queues, capacityVoice, capacityChat, capacityEmail, capacityFax, disabledAt, ...agent }) => ({
             ...agent,
+            enabled: disabledAt === null,
             queues: queues.map((queue) => queue.queueId),
             capacity: { voice: capacityVoice, chat: capacityChat, email: capacityEmail, fax: capacityFax },
           })),
@@ -169,7 +149,7 @@ export function apiRoutes(deps: {
       responses: { 200: '{"agent","contacts","offers","wrapUps"}' },
       async handler({ caller }) {
         if (caller?.kind !== 'agent') throw new SentralError('FORBIDDEN', 'agents only');
-        const agent = await db.agent.findUniqueOrThrow({
+        const agent = await db.agent.findUnique({
           where: { id: caller.agent.id },
           select: {
             id: true,
@@ -187,6 +167,8 @@ export function apiRoutes(deps: {
             capacityFax: true,
           },
         });
+        // Removed after the token was checked: the same answer as for any other dead token.
+        if (!agent) throw new SentralError('UNAUTHENTICATED', 'this sign-in is no longer valid; sign in again');
         const { capacityVoice, capacityChat, capacityEmail, capacityFax, ...profile } = agent;
         const capacity = { voice: capacityVoice, chat: capacityChat, email: capacityEmail, fax: capacityFax };
         const [contacts, offers, wrapUps] = await Promise.all([
@@ -212,12 +194,19 @@ export function apiRoutes(deps: {
     defineRoute({
       method: 'get',
       path: '/api/customers',
-      summary: 'Find customers by part of name or email, phone number or external id (at most `limit`, default 20)',
+      summary: 'Find customers by part of name or email (3 characters or more), phone number or external id (at most `limit`, default 20); rate-limited per user and audited',
       access: 'agent',
       query: customerSearchQuery,
-      responses: { 200: '[{"id","externalId","name","language","segment","emails","phones","faxNumbers"}]' },
-      async handler({ query }) {
-        return { body: await searchCustomers(db, query, defaultCountry) };
+      responses: { 200: '[{"id","externalId","name","language","segment","emails","phones","faxNumbers"}]', 429: 'Too many searches (Retry-After)' },
+      async handler({ query, caller }) {
+        const actorId = caller?.kind === 'agent' ? caller.agent.id : null;
+        if (actorId) await limits.consume('customers:search', actorId);
+        const found = await searchCustomers(db, query, defaultCountry);
+        // Who looked for whom: the search text is itself personal data, so it stays in the audit log, not in logs.
+        await db.auditLog.create({
+          data: { actorId, action: 'customer.search', entity: 'customer', data: { query: query.query, results: found.length, customerIds: found.map((customer) => customer.id) } },
+        });
+        return { body: found };
       },
     }),
     defineRoute({

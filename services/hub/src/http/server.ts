@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { faviconHandler } from './favicon.ts';
 import { mount, openApiDocument, type RouteDefinition } from './route.ts';
+import { securityHeaders } from './security-headers.ts';
 
 const JSON_LIMIT = '256kb';
 const DEFAULT_CONCURRENT_READS = 4;
@@ -26,6 +27,8 @@ export function createHttpApp(deps: {
   routes: RouteDefinition[];
   tokens: TokenService;
   integrationKey: string | null;
+  /** Proxies in front of the hub whose X-Forwarded-For is believed (see `client-address.ts`). */
+  trustProxy: number | false;
   publicBaseUrl: string;
   metrics: Metrics;
   logger: Logger;
@@ -41,7 +44,8 @@ export function createHttpApp(deps: {
   const { routes, metrics, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  // Believing every X-Forwarded-For would let any client choose the address its limits are counted under.
+  app.set('trust proxy', deps.trustProxy);
 
   app.use((req, res, next) => {
     const end = metrics.httpDuration.startTimer({ method: req.method });
@@ -112,9 +116,12 @@ export function createHttpApp(deps: {
     });
   }
 
+  // Scoped by path, so routes other groups add (the embeddable chat widget) keep their own headers.
+  app.use('/csat', securityHeaders.page);
   for (const pages of deps.pages ?? []) app.use(pages);
 
   const api = express.Router();
+  api.use('/api', securityHeaders.api);
   api.use(express.json({ limit: JSON_LIMIT, strict: true }));
   for (const route of routes) api[route.method](route.path, mount(route, deps));
   api.use('/api', (_req, _res, next) => next(new SentralError('NOT_FOUND', 'no such route')));
@@ -128,6 +135,8 @@ export function createHttpApp(deps: {
         index: 'index.html',
         setHeaders(res, path) {
           res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
+          // Only on files the desktop build serves; helmet sets its headers synchronously.
+          securityHeaders.desktop(res.req, res, () => undefined);
         },
       }),
     );

@@ -17,12 +17,22 @@ export interface LimitPolicy {
  * what a client may repeat. Keys are chosen by the caller: an account, a client address, a visitor, an API key.
  */
 export const limitPolicies = {
-  /** Wrong passwords per account, wherever they come from. A success clears the count. */
-  'login:account': { points: 10, durationSeconds: 900, blockSeconds: 900 },
-  /** Sign-in attempts per client address, over all accounts. */
-  'login:address': { points: 60, durationSeconds: 900, blockSeconds: 300 },
-  /** Customer searches per signed-in user. */
-  'customers:search': { points: 30, durationSeconds: 60 },
+  /** Sign-in attempts per account and client address. A success clears the count. */
+  'login:pair': { points: 5, durationSeconds: 900, blockSeconds: 900 },
+  /**
+   * Sign-in attempts per account, from any address. A success clears the count; it does not hold back the
+   * account at an address it signed in from lately.
+   */
+  'login:account': { points: 20, durationSeconds: 900, blockSeconds: 900 },
+  /**
+   * Wrong passwords per client address, over all accounts (password spraying). Generous, since many agents
+   * share an office's address; an account that signed in from the address lately is not held back by it.
+   */
+  'login:address': { points: 100, durationSeconds: 900, blockSeconds: 900 },
+  /** Customer searches per signed-in user: enough for work at the phone, too few to copy the register. */
+  'customers:search': { points: 30, durationSeconds: 60, blockSeconds: 300 },
+  /** IVR verification attempts (PIN or postcode) per customer, over every call. A success clears the count. */
+  'verification:customer': { points: 5, durationSeconds: 3600, blockSeconds: 3600 },
   /** Chat messages per visitor and per client address (over every socket they open). */
   'chat:message:visitor': { points: 30, durationSeconds: 60 },
   'chat:message:address': { points: 120, durationSeconds: 60 },
@@ -50,6 +60,11 @@ export interface RateLimits {
    * `policy` replaces the table's figure for this key (e.g. an API key's own limit).
    */
   consume(name: LimitName, key: string, options?: { points?: number; policy?: LimitPolicy }): Promise<void>;
+  /**
+   * Throws `RATE_LIMITED` like `consume` when `key` has already used up its points (is blocked), without
+   * counting a use: for limits that count only failures, checked before the attempt.
+   */
+  check(name: LimitName, key: string): Promise<void>;
   /** Forgets what `key` used under `name` (a successful sign-in clears its failures). */
   reset(name: LimitName, key: string): Promise<void>;
 }
@@ -116,12 +131,21 @@ export function createRateLimits(store: RateLimitStore, overrides: Readonly<Part
       } catch (result) {
         // A refusal is a result object (the package's ESM and CJS builds differ, so no instanceof); a failure is an Error.
         if (!(result instanceof Error) && typeof (result as { msBeforeNext?: unknown }).msBeforeNext === 'number') {
-          const retryAfterSeconds = Math.max(1, Math.ceil((result as { msBeforeNext: number }).msBeforeNext / 1000));
-          throw new SentralError('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`, { retryAfterSeconds, limit: name });
+          refuse(name, (result as { msBeforeNext: number }).msBeforeNext);
         }
         // The store and its in-process insurance both failed: let the request through rather than lock everyone out.
         log.warn({ err: result, limit: name }, 'rate limit could not be checked');
       }
+    },
+    async check(name, key) {
+      const policy = policyOf(name);
+      let state: { consumedPoints: number; msBeforeNext: number } | null = null;
+      try {
+        state = await (await limiterFor(name, policy)).get(key);
+      } catch (error) {
+        log.warn({ err: error, limit: name }, 'rate limit could not be checked');
+      }
+      if (state && state.consumedPoints > policy.points) refuse(name, state.msBeforeNext);
     },
     async reset(name, key) {
       await limiterFor(name, policyOf(name))
@@ -129,6 +153,11 @@ export function createRateLimits(store: RateLimitStore, overrides: Readonly<Part
         .catch((error: unknown) => log.warn({ err: error, limit: name }, 'rate limit could not be reset'));
     },
   };
+}
+
+function refuse(name: LimitName, msBeforeNext: number): never {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  throw new SentralError('RATE_LIMITED', `too many requests; retry in ${retryAfterSeconds} s`, { retryAfterSeconds, limit: name });
 }
 
 /** `Retry-After` for an error that carries one (RATE_LIMITED), else null. */

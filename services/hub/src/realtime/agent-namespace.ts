@@ -8,8 +8,9 @@ import type { Logger } from '../logger.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import { findUnsafeInput } from '../input-guard.ts';
 import { answeringFailures } from './guard.ts';
+import { watchSessions } from './session-watch.ts';
 
-type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal }>;
+type AgentSocket = Socket<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal; token: string }>;
 type EventName = keyof typeof agentClientSchemas;
 
 /** Turns any failure into the contract's ack error; unexpected ones are logged, never leaked. */
@@ -22,11 +23,11 @@ export function toAckError(error: unknown, logger: Logger): ErrorBody {
 /** The `/agent` namespace: token-checked handshake, one room per agent, validated events with acks. */
 export function attachAgentNamespace(
   io: Server,
-  deps: { tokens: TokenService; work: AgentWork; dispatcher: Dispatcher; db: Database; logger: Logger; disconnectGraceMs: number },
+  deps: { tokens: TokenService; work: AgentWork; dispatcher: Dispatcher; db: Database; logger: Logger; disconnectGraceMs: number; sessionCheckMs: number },
 ): { stop(): void } {
   const { tokens, work, dispatcher, db, logger } = deps;
   const graceTimers = new Set<NodeJS.Timeout>();
-  const namespace = io.of('/agent') as unknown as Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal }>;
+  const namespace = io.of('/agent') as unknown as Namespace<AgentClientEvents, AgentServerEvents, Record<string, never>, { agent: AgentPrincipal; token: string }>;
 
   namespace.use((socket, next) => {
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -36,11 +37,10 @@ export function attachAgentNamespace(
     }
     tokens
       .verify(token)
-      .then(async (agent) => {
-        // A token of a deleted agent must not open a session.
-        const exists = await db.agent.findUnique({ where: { id: agent.id }, select: { id: true } });
-        if (!exists) throw new SentralError('UNAUTHENTICATED', 'unknown agent');
+      .then((agent) => {
+        // The token check refuses deleted, disabled and changed accounts; it is repeated while the socket is open.
         socket.data.agent = agent;
+        socket.data.token = token;
         next();
       })
       .catch((error: unknown) => {
@@ -123,8 +123,10 @@ export function attachAgentNamespace(
       graceTimers.add(timer);
     });
   });
+  const sessions = watchSessions(namespace as unknown as Namespace, { tokens, everyMs: deps.sessionCheckMs, logger });
   return {
     stop() {
+      sessions.stop();
       for (const timer of graceTimers) clearTimeout(timer);
       graceTimers.clear();
     },

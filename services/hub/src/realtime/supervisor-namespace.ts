@@ -1,6 +1,7 @@
 import type { Namespace, Server } from 'socket.io';
 import { rooms, SentralError, type SupervisorServerEvents, type SupervisorStats } from '@sentral/contract';
-import type { TokenService } from '../auth/tokens.ts';
+import type { AgentPrincipal, TokenService } from '../auth/tokens.ts';
+import { watchSessions } from './session-watch.ts';
 import type { Logger } from '../logger.ts';
 import type { Wallboard } from '../reporting/wallboard.ts';
 
@@ -11,15 +12,19 @@ const TICK_MS = 500;
  * The `/supervisor` namespace: supervisors and admins only. While any is connected to this
  * process, the wallboard is recomputed every tick and pushed to the room when a figure changed.
  */
-export function attachSupervisorNamespace(io: Server, deps: { tokens: TokenService; wallboard: Wallboard; logger: Logger }): { stop(): void } {
+export function attachSupervisorNamespace(io: Server, deps: { tokens: TokenService; wallboard: Wallboard; logger: Logger; sessionCheckMs: number }): { stop(): void } {
   const { tokens, wallboard, logger } = deps;
-  const namespace = io.of('/supervisor') as unknown as Namespace<Record<string, never>, SupervisorServerEvents>;
+  const namespace = io.of('/supervisor') as unknown as Namespace<Record<string, never>, SupervisorServerEvents, Record<string, never>, { agent: AgentPrincipal; token: string }>;
   namespace.use((socket, next) => {
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const raw = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const token = typeof raw === 'string' ? raw : '';
     tokens
-      .verify(typeof token === 'string' ? token : '')
+      .verify(token)
       .then((principal) => {
         if (principal.role === 'agent') throw new SentralError('FORBIDDEN', 'supervisors and admins only');
+        // Kept so the token is checked again while the socket is open (a demoted supervisor loses the wallboard).
+        socket.data.agent = principal;
+        socket.data.token = token;
         next();
       })
       .catch((error: unknown) => {
@@ -47,7 +52,8 @@ export function attachSupervisorNamespace(io: Server, deps: { tokens: TokenServi
     }
   };
   namespace.on('connection', (socket) => {
-    void socket.join(rooms.supervisors);
+    // The account's own room, so a change to it disconnects this socket from any process.
+    void socket.join([rooms.supervisors, rooms.agent(socket.data.agent.id)]);
     wallboard
       .snapshot()
       .then((stats) => socket.emit('stats', stats))
@@ -55,5 +61,11 @@ export function attachSupervisorNamespace(io: Server, deps: { tokens: TokenServi
   });
   const timer = setInterval(() => void tick().catch((error: unknown) => logger.warn({ err: error }, 'wallboard failed')), TICK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  const sessions = watchSessions(namespace as unknown as Namespace, { tokens, everyMs: deps.sessionCheckMs, logger });
+  return {
+    stop: () => {
+      clearInterval(timer);
+      sessions.stop();
+    },
+  };
 }

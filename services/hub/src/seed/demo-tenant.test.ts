@@ -122,7 +122,10 @@ describe('seedDemoTenant', () => {
       expect(customer.externalId).toMatch(/^ERP-\d{6}$/);
       expect(customer.creditScore).toBeGreaterThanOrEqual(300);
       expect(customer.creditScore).toBeLessThanOrEqual(850);
-      expect(customer.attributes).toMatchObject({ pin: expect.stringMatching(/^\d{4}$/), postcode: expect.any(String), customerNumber: expect.any(String) });
+      expect(customer.attributes).toMatchObject({ postcode: expect.any(String), customerNumber: expect.any(String) });
+      // The IVR PIN is stored only as its hash.
+      expect(customer.attributes).not.toHaveProperty('pin');
+      expect(customer.pinHash).toMatch(/^\$argon2id\$/);
     }
     const norwegian = customers.filter((customer) => customer.language === 'nb').length / customers.length;
     expect(norwegian).toBeGreaterThan(0.6);

@@ -1,5 +1,6 @@
 import { Faker, base, da, en, generateMersenne53Randomizer, nb_NO } from '@faker-js/faker';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { hashPin } from '../auth/pins.ts';
 import type { Prisma, PrismaClient } from '../../../../prisma/generated/client.ts';
 import { assignSegments } from './segments.ts';
 import { seedSelfService } from './self-service.ts';
@@ -96,6 +97,7 @@ export async function seedDemoTenant(db: PrismaClient, opts: SeedDemoTenantOptio
   const passwords = [...new Set([...DEMO_LOGINS.map((login) => login.password), DEMO_AGENT_PASSWORD])];
   const passwordHashes = new Map(await Promise.all(passwords.map(async (plain) => [plain, await opts.hashPassword(plain)] as const)));
   const tenant = buildDemoTenant({ customers: customerCount, seed: opts.seed ?? 2026, now: new Date(), passwordHashes });
+  await Promise.all(tenant.customers.map(async (customer) => (customer.pinHash = await hashPin(tenant.pins.get(customer.id)!))));
 
   return db.$transaction(
     async (tx) => {
@@ -157,6 +159,7 @@ const CUSTOMER_COLUMNS = [
   'currency',
   'segment',
   'attributes',
+  'pinHash',
   'createdAt',
   'updatedAt',
 ] as const satisfies ReadonlyArray<keyof Prisma.CustomerCreateManyInput>;
@@ -186,6 +189,8 @@ export interface DemoTenant {
   warranties: WarrantyRow[];
   agents: Prisma.AgentCreateManyInput[];
   agentQueues: Prisma.AgentQueueCreateManyInput[];
+  /** Each customer's IVR PIN by customer id, kept apart from the rows: only its hash is stored. */
+  pins: Map<string, string>;
 }
 
 export interface BuildDemoTenantOptions {
@@ -217,6 +222,7 @@ export function buildDemoTenant(options: BuildDemoTenantOptions): DemoTenant {
     warranties: [],
     agents: [],
     agentQueues: [],
+    pins: new Map(),
   };
   const taken = { emails: new Set<string>(), phones: new Set<string>(), customerNumbers: new Set<string>() };
   const comparableRevenue: Array<{ id: string; revenue: number }> = [];
@@ -227,6 +233,7 @@ export function buildDemoTenant(options: BuildDemoTenantOptions): DemoTenant {
     const draft = draftCustomer(market, index, taken, clock.now);
     comparableRevenue.push({ id: draft.row.id, revenue: revenueInNok(draft.revenueOre / 100, market.currency) });
     tenant.customers.push(draft.row);
+    tenant.pins.set(draft.row.id, draft.pin);
     tenant.identities.push(...draft.identities);
     addOrdersAndInvoices(tenant, draft, clock, counters);
     tenant.warranties.push(...draftWarranties(draft, clock));
@@ -363,6 +370,7 @@ interface CustomerDraft {
   market: Market;
   business: boolean;
   revenueOre: number;
+  pin: string;
 }
 
 interface TakenValues {
@@ -388,10 +396,12 @@ function draftCustomer(market: Market, index: number, taken: TakenValues, now: D
 
   let companyName: string | undefined;
   let emailDomain: string;
+  const customerType = business ? 'business' : 'private';
+  const customerNumber = uniqueValue(taken.customerNumbers, () => faker.string.numeric({ length: 7, allowLeadingZeros: false }));
+  const pin = faker.string.numeric({ length: 4, allowLeadingZeros: true });
   const attributes: Record<string, string | number> = {
-    customerType: business ? 'business' : 'private',
-    customerNumber: uniqueValue(taken.customerNumbers, () => faker.string.numeric({ length: 7, allowLeadingZeros: false })),
-    pin: faker.string.numeric({ length: 4, allowLeadingZeros: true }),
+    customerType,
+    customerNumber,
     postcode: faker.location.zipCode(),
     city: faker.location.city(),
   };
@@ -438,6 +448,8 @@ function draftCustomer(market: Market, index: number, taken: TakenValues, now: D
       // Set once the whole customer base is known.
       segment: 'C',
       attributes,
+      // Filled in by the seed, which hashes the PINs (building the tenant stays synchronous and pure).
+      pinHash: null,
       createdAt: now,
       updatedAt: now,
     },
@@ -445,6 +457,7 @@ function draftCustomer(market: Market, index: number, taken: TakenValues, now: D
     market,
     business,
     revenueOre,
+    pin,
   };
 }
 

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { languages, type Language, type OrderFact, type SelfService } from '@sentral/contract';
+import { languages, SentralError, type Language, type OrderFact, type SelfService } from '@sentral/contract';
 import type { Database, Prisma } from '@sentral/db';
 import { isUniqueViolation } from '../contacts/messages.ts';
+import { verifyPin } from '../auth/pins.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
 import { evidenceStrength, normalisePhone } from '../pipeline/identify.ts';
 
 const closedOrderStatuses = ['delivered', 'cancelled'];
@@ -56,7 +58,21 @@ function toOrderFact(order: OrderWithShipments): OrderFact {
  * The customer's back-office facts as a self-service channel may read them. Everything is a read
  * of stored facts except `recordPayment`, which is idempotent by the attempt's reference.
  */
-export function createSelfService(db: Database, defaultCountry: string): SelfService {
+export function createSelfService(db: Database, defaultCountry: string, limits: RateLimits): SelfService {
+  /**
+   * Counts one verification attempt against a customer, over every call and channel; false once the customer
+   * has used up the attempts the `verification:customer` limit allows (then not even the right secret passes).
+   */
+  async function attemptAllowed(customerId: string): Promise<boolean> {
+    try {
+      await limits.consume('verification:customer', customerId);
+      return true;
+    } catch (error) {
+      if (error instanceof SentralError && error.code === 'RATE_LIMITED') return false;
+      throw error;
+    }
+  }
+
   return {
     async customersByPhone(rawNumber) {
       const phone = normalisePhone(rawNumber, defaultCountry);
@@ -75,22 +91,29 @@ export function createSelfService(db: Database, defaultCountry: string): SelfSer
       const keyedReference = reference.replace(/\D/g, '');
       const keyedSecret = secret.replace(/\D/g, '');
       if (!keyedReference || !keyedSecret) return { verified: false, claimedCustomerId: null };
-      const candidates = await db.$queryRaw<Array<{ id: string; name: string; language: string; currency: string; pin: string | null; postcode: string | null }>>`
-        SELECT c.id, c.name, c.language, c.currency, c.attributes->>'pin' AS pin, c.attributes->>'postcode' AS postcode
+      const found = await db.$queryRaw<Array<{ id: string; name: string; language: string; currency: string; pinHash: string | null; postcode: string | null }>>`
+        SELECT c.id, c.name, c.language, c.currency, c."pinHash", c.attributes->>'postcode' AS postcode
         FROM "Customer" c WHERE c.attributes->>'customerNumber' = ${keyedReference}
         UNION
-        SELECT c.id, c.name, c.language, c.currency, c.attributes->>'pin' AS pin, c.attributes->>'postcode' AS postcode
+        SELECT c.id, c.name, c.language, c.currency, c."pinHash", c.attributes->>'postcode' AS postcode
         FROM "Customer" c JOIN "Order" o ON o."customerId" = c.id
         WHERE o.number = ANY(${orderNumbers(keyedReference)}::text[])`;
+      const claimedCustomerId = found.length === 1 ? found[0]!.id : null;
+      // Every attempt counts against each customer the reference names; a locked customer cannot be verified
+      // until the lock runs out, however many calls the guesses are spread over.
+      const allowed = await Promise.all(found.map((candidate) => attemptAllowed(candidate.id)));
+      const candidates = found.filter((_, index) => allowed[index]);
+      const pinMatches = await Promise.all(candidates.map((candidate) => (candidate.pinHash ? verifyPin(candidate.pinHash, keyedSecret) : false)));
       // A PIN is the stronger factor: it is checked first, against every candidate.
       for (const factor of ['pin', 'postcode'] as const) {
-        const matching = candidates.filter((candidate) => sameSecret(keyedSecret, candidate[factor]));
+        const matching = candidates.filter((candidate, index) => (factor === 'pin' ? pinMatches[index] : sameSecret(keyedSecret, candidate.postcode)));
         if (matching.length === 1) {
           const [customer] = matching as [(typeof matching)[number]];
+          await limits.reset('verification:customer', customer.id);
           return { verified: true, factor, customer: { id: customer.id, name: customer.name, language: asLanguage(customer.language), currency: customer.currency } };
         }
       }
-      return { verified: false, claimedCustomerId: candidates.length === 1 ? candidates[0]!.id : null };
+      return { verified: false, claimedCustomerId };
     },
 
     async openOrders(customerId) {

@@ -1,5 +1,6 @@
 import type { AgentDirectory, FlowDirectory, SelfServicePorts } from '@sentral/contract';
 import type { Database } from '@sentral/db';
+import type { RateLimits } from '../limits/rate-limits.ts';
 import { createSelfService } from './back-office.ts';
 import { createSessionStore } from './sessions.ts';
 
@@ -27,9 +28,9 @@ export function createAgentDirectory(db: Database): AgentDirectory {
 }
 
 /** The ports a self-service connector gets; sessions are namespaced by the connector's id. */
-export function createSelfServicePorts(db: Database, connectorId: string, defaultCountry: string): SelfServicePorts {
+export function createSelfServicePorts(db: Database, connectorId: string, defaultCountry: string, limits: RateLimits): SelfServicePorts {
   return {
-    selfService: createSelfService(db, defaultCountry),
+    selfService: createSelfService(db, defaultCountry, limits),
     sessions: createSessionStore(db, connectorId),
     flows: createFlowDirectory(db),
     agents: createAgentDirectory(db),
