@@ -59,6 +59,8 @@ export interface ScreenPop {
 
 export interface TransferRecord {
   at: string;
+  /** An agent's transfer, or a supervisor's reassignment of the waiting contact (then `from` is the supervisor). */
+  kind?: 'transferred' | 'reassigned';
   from: { agentId: string | null; name: string | null };
   to: { queue: string | null } | { agentId: string; name: string | null };
   note: string | null;

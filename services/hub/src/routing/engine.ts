@@ -72,6 +72,7 @@ interface ContactRow {
   id: string;
   status: string;
   channel: Channel;
+  language: string | null;
   queueId: string;
   queuedAt: Date | null;
   createdAt: Date;
@@ -90,6 +91,7 @@ interface AgentRow {
   id: string;
   state: BoardAgent['state'];
   skills: unknown;
+  languages: string[];
   capacityVoice: number;
   capacityChat: number;
   capacityEmail: number;
@@ -164,7 +166,7 @@ export function createRoutingEngine(deps: {
   async function loadAgents(ids: string[] | null): Promise<string[]> {
     const filter = ids ? Prisma.sql`a.id = ANY(${ids}::uuid[])` : Prisma.sql`a.state <> 'offline'`;
     const rows = await db.$queryRaw<AgentRow[]>`
-      SELECT a.id::text AS id, a.state::text AS state, a.skills, a."capacityVoice", a."capacityChat", a."capacityEmail", a."capacityFax", a."idleSince",
+      SELECT a.id::text AS id, a.state::text AS state, a.skills, a.languages, a."capacityVoice", a."capacityChat", a."capacityEmail", a."capacityFax", a."idleSince",
              ARRAY(SELECT aq."queueId" FROM "AgentQueue" aq WHERE aq."agentId" = a.id) AS queues,
              (SELECT COALESCE(jsonb_object_agg(l.channel, l.n), '{}'::jsonb) FROM (
                 SELECT c.channel::text AS channel, count(*)::int AS n FROM "Contact" c
@@ -184,6 +186,7 @@ export function createRoutingEngine(deps: {
           state: row.state,
           queues: row.queues,
           skills: (row.skills ?? {}) as Record<string, number>,
+          languages: row.languages ?? [],
           capacity: { voice: row.capacityVoice, chat: row.capacityChat, email: row.capacityEmail, fax: row.capacityFax },
           load: { voice: 0, chat: 0, email: 0, fax: 0, ...row.load },
           idleSince: row.idleSince.getTime(),
@@ -199,7 +202,7 @@ export function createRoutingEngine(deps: {
   async function loadContacts(ids: string[] | null): Promise<string[]> {
     const filter = ids ? Prisma.sql`c.id = ANY(${ids}::uuid[])` : Prisma.sql`c.status = 'queued'`;
     const rows = await db.$queryRaw<ContactRow[]>`
-      SELECT c.id::text AS id, c.status::text AS status, c.channel::text AS channel, c."queueId", c."queuedAt", c."createdAt", c.priority,
+      SELECT c.id::text AS id, c.status::text AS status, c.channel::text AS channel, c.language, c."queueId", c."queuedAt", c."createdAt", c.priority,
              cr.plan, cr.step, cr."stepStartedAt", cr."basePriority", cr."stickyAgentId"::text AS "stickyAgentId", cr."heldUntilOpen",
              cr."excludedAgents"::text[] AS "excludedAgents",
              ARRAY(SELECT o."agentId"::text FROM "Offer" o WHERE o."contactId" = c.id
@@ -259,7 +262,7 @@ export function createRoutingEngine(deps: {
       await recordDecisions(db, [{ contactId: row.id, kind: 'opened', step: plan.step, data: { queue: row.queueId } }]);
     }
     const excluded = new Set([...(row.excludedAgents ?? []), ...row.offered]);
-    plan = await advanceIfDue(row.id, row.channel, plan, excluded, now);
+    plan = await advanceIfDue(row.id, row.channel, row.language, plan, excluded, now);
     plans.set(row.id, plan);
     const step = plan.steps[plan.step]!;
     board.upsertContact({
@@ -271,6 +274,7 @@ export function createRoutingEngine(deps: {
       step,
       stickyAgentId: row.stickyAgentId,
       excluded,
+      language: row.language,
     });
     if (step.timeoutSeconds !== null && plan.step < plan.steps.length - 1) setDeadline(`c:${row.id}`, plan.stepStartedAt + step.timeoutSeconds * 1000);
     else deadlines.remove(`c:${row.id}`);
@@ -281,15 +285,17 @@ export function createRoutingEngine(deps: {
    * Moves past targets whose time ran out, and past targets no signed-in agent could ever take
    * (wrong skills, nobody logged in), so a contact never waits where nobody can serve it.
    */
-  async function advanceIfDue(contactId: string, channel: Channel, plan: Plan, excluded: ReadonlySet<string>, now: number): Promise<Plan> {
+  async function advanceIfDue(contactId: string, channel: Channel, language: string | null, plan: Plan, excluded: ReadonlySet<string>, now: number): Promise<Plan> {
     let { step, stepStartedAt } = plan;
     const moves: Array<{ from: number; to: number; reason: string }> = [];
     while (step < plan.steps.length - 1) {
       const current = plan.steps[step]!;
       const timedOut = current.timeoutSeconds !== null && stepStartedAt + current.timeoutSeconds * 1000 <= now;
-      const unservable = !board.hasEligibleAgent(current, channel, excluded);
+      const unservable = !board.hasEligibleAgent(current, channel, excluded, language);
       if (!timedOut && !unservable) break;
-      const reason = timedOut ? `no offer accepted within ${current.timeoutSeconds} s` : 'no signed-in agent could take it (skills, channel or nobody logged in)';
+      const reason = timedOut ? `no offer accepted within ${current.timeoutSeconds} s` : current.language === 'required' && language
+          ? `no signed-in agent could take it (skills, channel, speaking ${language}, or nobody logged in)`
+          : 'no signed-in agent could take it (skills, channel or nobody logged in)';
       moves.push({ from: step, to: step + 1, reason });
       step += 1;
       stepStartedAt = now;
@@ -459,7 +465,7 @@ export function createRoutingEngine(deps: {
       const contact = board.contact(id);
       const plan = plans.get(id);
       if (!contact || !plan) continue;
-      const next = await advanceIfDue(id, contact.channel, plan, contact.excluded, now);
+      const next = await advanceIfDue(id, contact.channel, contact.language ?? null, plan, contact.excluded, now);
       plans.set(id, next);
       const step = next.steps[next.step]!;
       board.upsertContact({ ...contact, step, stepIndex: next.step, priority: next.basePriority + step.priority });

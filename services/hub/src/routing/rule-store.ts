@@ -1,4 +1,4 @@
-import { SentralError } from '@sentral/contract';
+import { SentralError, type Channel } from '@sentral/contract';
 import type { Database, Prisma } from '@sentral/db';
 import { emptyRuleSet, parseRuleSet, referencedAgents, RuleSetError, type Filter, type RuleSet } from './rules.ts';
 
@@ -38,11 +38,15 @@ export function createRuleBook(db: Database): RuleBook {
   async function validate(raw: unknown): Promise<RuleSet> {
     const agentIds = referencedAgents(raw);
     const [queues, agents] = await Promise.all([
-      db.queue.findMany({ select: { id: true } }),
+      db.queue.findMany({ select: { id: true, channels: true } }),
       agentIds.length ? db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true } }) : Promise.resolve([]),
     ]);
     try {
-      return parseRuleSet(raw, { queues: new Set(queues.map((q) => q.id)), agents: new Set(agents.map((a) => a.id)) });
+      return parseRuleSet(raw, {
+        queues: new Set(queues.map((q) => q.id)),
+        agents: new Set(agents.map((a) => a.id)),
+        queueChannels: new Map(queues.map((q) => [q.id, q.channels as Channel[]])),
+      });
     } catch (error) {
       if (error instanceof RuleSetError) throw new SentralError('VALIDATION_FAILED', error.message, { field: error.path });
       throw error;
