@@ -226,6 +226,8 @@ export interface QueueStats {
   name: string;
   waiting: number;
   longestWaitSeconds: number;
+  /** Email and fax contacts still open whose first-response deadline has passed without an answer. */
+  overdue: number;
   serviceLevel: number | null;
   asaSeconds: number | null;
   ahtSeconds: number | null;

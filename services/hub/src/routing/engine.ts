@@ -31,6 +31,8 @@ const FRONT_OF_LINE = 50;
 const RETELL_MS = 30_000;
 // A kick asks for a pass over every free agent; notifications carry the real changes, so one pass a second is plenty.
 const KICK_PASS_MS = 1_000;
+// Added to the priority of a contact whose first-response deadline (email, fax) passed while it waited.
+export const ESCALATION_PRIORITY = 50;
 
 /**
  * The routing engine as the rest of the hub uses it (`Dispatcher` in dispatcher.ts). Every process
@@ -85,6 +87,8 @@ interface ContactRow {
   heldUntilOpen: boolean | null;
   excludedAgents: string[] | null;
   offered: string[];
+  /** Email and fax: when the first answer is due, unless it was given or the contact was escalated in this wait already. */
+  responseDueAt: Date | null;
 }
 
 interface AgentRow {
@@ -206,7 +210,10 @@ export function createRoutingEngine(deps: {
              cr.plan, cr.step, cr."stepStartedAt", cr."basePriority", cr."stickyAgentId"::text AS "stickyAgentId", cr."heldUntilOpen",
              cr."excludedAgents"::text[] AS "excludedAgents",
              ARRAY(SELECT o."agentId"::text FROM "Offer" o WHERE o."contactId" = c.id
-                   AND o."createdAt" >= COALESCE(cr."planStartedAt", '-infinity'::timestamp)) AS offered
+                   AND o."createdAt" >= COALESCE(cr."planStartedAt", '-infinity'::timestamp)) AS offered,
+             CASE WHEN c."firstResponseDueAt" IS NOT NULL AND c."firstRespondedAt" IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM "RoutingDecision" d WHERE d."contactId" = c.id AND d.kind = 'escalated' AND d.at >= COALESCE(c."queuedAt", c."createdAt"))
+                  THEN c."firstResponseDueAt" END AS "responseDueAt"
       FROM "Contact" c LEFT JOIN "ContactRouting" cr ON cr."contactId" = c.id
       WHERE ${filter}`;
     const found = byId(rows);
@@ -226,6 +233,7 @@ export function createRoutingEngine(deps: {
     board.removeContact(contactId);
     plans.delete(contactId);
     held.delete(contactId);
+    deadlines.remove(`e:${contactId}`);
     tracedWaiting.delete(contactId);
     deadlines.remove(`c:${contactId}`);
   }
@@ -263,6 +271,9 @@ export function createRoutingEngine(deps: {
     }
     const excluded = new Set([...(row.excludedAgents ?? []), ...row.offered]);
     plan = await advanceIfDue(row.id, row.channel, row.language, plan, excluded, now);
+    if (row.responseDueAt && row.responseDueAt.getTime() <= now) plan = await escalate(row.id, plan, row.responseDueAt, now);
+    else if (row.responseDueAt) setDeadline(`e:${row.id}`, row.responseDueAt.getTime());
+    else deadlines.remove(`e:${row.id}`);
     plans.set(row.id, plan);
     const step = plan.steps[plan.step]!;
     board.upsertContact({
@@ -318,6 +329,33 @@ export function createRoutingEngine(deps: {
         moves.map((move) => ({ contactId, kind: 'step', step: move.to, data: { from: move.from, to: move.to, reason: move.reason, target: next.steps[move.to] } })),
       );
       if (plan.steps[plan.step]!.queue !== target.queue) await recordEvent(tx, contactId, 'overflowed', 'system', { from: plan.steps[plan.step]!.queue, to: target.queue });
+    });
+    return next;
+  }
+
+  /**
+   * The first-response deadline passed while the contact waited: it moves on to its plan's next
+   * target now (as a timeout would) and its priority rises, once per wait, recorded in the trace.
+   */
+  async function escalate(contactId: string, plan: Plan, dueAt: Date, now: number): Promise<Plan> {
+    const moves = plan.step < plan.steps.length - 1;
+    const next: Plan = { ...plan, basePriority: plan.basePriority + ESCALATION_PRIORITY, ...(moves ? { step: plan.step + 1, stepStartedAt: now } : {}) };
+    const target = next.steps[next.step]!;
+    const from = plan.steps[plan.step]!;
+    const priority = { from: plan.basePriority + from.priority, to: next.basePriority + target.priority };
+    await db.$transaction(async (tx) => {
+      await tx.contactRouting.upsert({
+        where: { contactId },
+        create: { contactId, plan: next.steps as unknown as Prisma.InputJsonValue, step: next.step, stepStartedAt: new Date(next.stepStartedAt), basePriority: next.basePriority },
+        update: { step: next.step, stepStartedAt: new Date(next.stepStartedAt), basePriority: next.basePriority },
+      });
+      await tx.contact.updateMany({ where: { id: contactId, status: { in: ['queued', 'offered'] } }, data: { queueId: target.queue, priority: priority.to } });
+      const reason = `first response was due at ${dueAt.toISOString()}`;
+      await recordDecisions(tx, [
+        { contactId, kind: 'escalated', step: next.step, data: { reason, dueAt: dueAt.toISOString(), priority, ...(moves ? { from: plan.step, to: next.step, target } : {}) } },
+      ]);
+      await recordEvent(tx, contactId, 'escalated', 'system', { dueAt: dueAt.toISOString(), priority: priority.to, queueId: target.queue });
+      if (from.queue !== target.queue) await recordEvent(tx, contactId, 'overflowed', 'system', { from: from.queue, to: target.queue });
     });
     return next;
   }
@@ -454,6 +492,19 @@ export function createRoutingEngine(deps: {
       if (!first || first.at > now) return;
       deadlines.remove(first.id);
       const id = first.id.slice(2);
+      if (first.id.startsWith('e:')) {
+        const contact = board.contact(id);
+        const plan = plans.get(id);
+        if (!contact || !plan) continue;
+        const next = await escalate(id, plan, new Date(first.at), now);
+        plans.set(id, next);
+        const step = next.steps[next.step]!;
+        board.upsertContact({ ...contact, step, stepIndex: next.step, priority: next.basePriority + step.priority });
+        if (step.timeoutSeconds !== null && next.step < next.steps.length - 1) setDeadline(`c:${id}`, next.stepStartedAt + step.timeoutSeconds * 1000);
+        else deadlines.remove(`c:${id}`);
+        touchedContacts.add(id);
+        continue;
+      }
       if (first.id.startsWith('a:')) {
         const agent = board.agent(id);
         if (agent) {
