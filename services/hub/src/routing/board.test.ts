@@ -138,7 +138,9 @@ describe('the routing board', () => {
     // Language before skill level: the more skilled agent does not speak it.
     expect(routing.chooseAgent('danish-skilled', NOW)).toMatchObject({ agentId: 'dane', why: 'speaks da, highest skill, then longest idle' });
     // Nobody speaks it: preferred falls back to the longest idle.
-    expect(routing.chooseAgent('swedish', NOW)).toMatchObject({ agentId: 'norwegian', why: 'longest idle (no free agent speaks sv)' });
+    const swedish = routing.chooseAgent('swedish', NOW);
+    expect(swedish).toMatchObject({ agentId: 'norwegian', why: 'longest idle' });
+    expect(swedish.considered).toContainEqual(expect.objectContaining({ agentId: 'norwegian', outcome: 'chosen: longest idle (no free agent speaks sv)' }));
     // The last agent goes first only when they speak it or no speaker is free.
     expect(routing.chooseAgent('returning', NOW)).toMatchObject({ agentId: 'dane' });
 
@@ -147,7 +149,7 @@ describe('the routing board', () => {
     expect(routing.nextContactFor('norwegian', 'chat', NOW)?.id).not.toBe('must-be-danish');
     routing.upsertAgent(agent('dane', { languages: ['da'], state: 'away' }), NOW);
     expect(routing.chooseAgent('must-be-danish', NOW)).toMatchObject({ agentId: null, why: 'no free agent of the queue speaks da (required)' });
-    expect(routing.chooseAgent('danish', NOW)).toMatchObject({ agentId: 'norwegian', why: 'longest idle (no free agent speaks da)' });
+    expect(routing.chooseAgent('danish', NOW)).toMatchObject({ agentId: 'norwegian', why: 'longest idle' });
     expect(routing.hasEligibleAgent(required, 'chat', new Set(), 'da')).toBe(true);
     routing.removeAgent('dane');
     expect(routing.hasEligibleAgent(required, 'chat', new Set(), 'da')).toBe(false);

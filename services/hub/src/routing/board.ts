@@ -486,9 +486,8 @@ export class RoutingBoard {
           trace({ agentId: agent.id, outcome: 'passed over: already offered this contact', idleSeconds: idleSeconds(agent) });
           continue;
         }
-        const why = language ? `longest idle (no free agent speaks ${language})` : 'longest idle';
-        trace({ agentId: agent.id, outcome: `chosen: ${why}`, idleSeconds: idleSeconds(agent) });
-        return choice(agent.id, why);
+        trace({ agentId: agent.id, outcome: language ? `chosen: longest idle (no free agent speaks ${language})` : 'chosen: longest idle', idleSeconds: idleSeconds(agent) });
+        return choice(agent.id, 'longest idle');
       }
       return choice(null, idle.size === 0 ? 'no agent of the queue is free on this channel' : 'every free agent was already offered this contact');
     }
