@@ -148,8 +148,8 @@ export function createConversations(deps: { db: Database; notifier: Notifier; di
   async function join(contactId: string, inbound: InboundContact, message: InboundMessage): Promise<OpenedContact> {
     const prepared = await prepare(inbound);
     const outcome = await db.$transaction(async (tx) => {
-      const [contact] = await tx.$queryRaw<Array<{ status: string; agentId: string | null; queueId: string; priority: number }>>`
-        SELECT status::text AS status, "agentId", "queueId", priority FROM "Contact" WHERE id = ${contactId}::uuid FOR UPDATE`;
+      const [contact] = await tx.$queryRaw<Array<{ status: string; agentId: string | null; acceptedAt: Date | null; queueId: string; priority: number }>>`
+        SELECT status::text AS status, "agentId", "acceptedAt", "queueId", priority FROM "Contact" WHERE id = ${contactId}::uuid FOR UPDATE`;
       if (!contact) throw new Error(`contact ${contactId} vanished`);
       const reopened = closedStatuses.has(contact.status);
       let queueId = contact.queueId;
@@ -171,10 +171,12 @@ export function createConversations(deps: { db: Database; notifier: Notifier; di
         const routing = await tx.contactRouting.findUnique({ where: { contactId }, select: { plan: true, basePriority: true } });
         const planned = Array.isArray(routing?.plan) ? (routing.plan as unknown as PlanStep[]).filter((step) => !step.agent) : [];
         const steps = planned.length ? planned : [plainStep(contact.queueId, 'the queue it waited in')];
-        const first = await requeueWithPlan(tx, contactId, { steps, basePriority: routing?.basePriority ?? contact.priority, excludedAgents: [], stickyAgentId: contact.agentId });
+        // Only an agent who answered it counts as its last agent (not one who was merely offered it).
+        const lastAgent = contact.acceptedAt ? contact.agentId : null;
+        const first = await requeueWithPlan(tx, contactId, { steps, basePriority: routing?.basePriority ?? contact.priority, excludedAgents: [], stickyAgentId: lastAgent });
         queueId = first.queue;
         await recordEvent(tx, contactId, 'reopened', 'customer', { previous: contact.status });
-        await recordDecisions(tx, [{ contactId, kind: 'reopened', step: 0, data: { previous: contact.status, stickyAgentId: contact.agentId, steps } }]);
+        await recordDecisions(tx, [{ contactId, kind: 'reopened', step: 0, data: { previous: contact.status, stickyAgentId: lastAgent, steps } }]);
       }
       const stored = await appendMessage(tx, { contactId, author: 'customer', text: message.text, clientMessageId: message.clientMessageId, ...extrasOf(message) });
       await storeAttachments(tx, contactId, stored.id, prepared.attachments);
