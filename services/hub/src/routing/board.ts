@@ -129,6 +129,12 @@ class WaitingGroup {
   /** The contact this agent should take next from the group: the oldest overdue one, else the best ranked. */
   bestFor(agentId: string, now: number): BoardContact | null {
     const maxWait = this.queue.maxWaitSeconds * 1000;
+    // Usually the tops decide: look at them before walking either heap.
+    const oldest = this.byAge.peek();
+    const best = this.byRank.peek();
+    if (oldest && !oldest.excluded.has(agentId) && (now - oldest.queuedAt >= maxWait || (best && !best.excluded.has(agentId)))) {
+      return now - oldest.queuedAt >= maxWait ? oldest : best!;
+    }
     for (const contact of this.byAge.ordered()) {
       if (contact.excluded.has(agentId)) continue;
       if (now - contact.queuedAt >= maxWait) return contact;
