@@ -67,6 +67,8 @@ function buildBoard(agentCount: number, free: boolean): { board: RoutingBoard; a
       load: free ? { voice: 0, chat: 0, email: 0, fax: 0 } : { ...capacity },
       idleSince: now - Math.floor(random() * 3_600_000),
       wrapUpUntil: 0,
+      // Everyone speaks Norwegian; some Danish, some English.
+      languages: ['nb', ...(random() < 0.3 ? ['da'] : []), ...(random() < 0.4 ? ['en'] : [])],
     };
     agents.push(agent);
     board.upsertAgent(agent, now);
@@ -74,9 +76,11 @@ function buildBoard(agentCount: number, free: boolean): { board: RoutingBoard; a
   for (let i = 0; i < WAITING; i++) {
     const queue = QUEUES[Math.floor(random() * QUEUES.length)]!;
     const skilled = random() < 0.3;
-    const step: PlanStep = skilled
+    const plain: PlanStep = skilled
       ? { ...plainStep(queue, 'bench'), skills: { [SKILLS[Math.floor(random() * SKILLS.length)]!]: 3 + Math.floor(random() * 2) } }
       : plainStep(queue, 'bench');
+    const language = (['nb', 'nb', 'nb', 'nb', 'nb', 'nb', 'nb', 'da', 'da', 'en'] as const)[Math.floor(random() * 10)]!;
+    const step: PlanStep = random() < 0.1 ? { ...plain, language: 'required' } : plain;
     const contact: BoardContact = {
       id: `contact-${i}`,
       channel: DECISION_CHANNELS[i % DECISION_CHANNELS.length]!,
@@ -86,6 +90,7 @@ function buildBoard(agentCount: number, free: boolean): { board: RoutingBoard; a
       step,
       stickyAgentId: random() < 0.1 ? `agent-${Math.floor(random() * agentCount)}` : null,
       excluded: new Set(),
+      language,
     };
     board.upsertContact(contact);
   }
@@ -128,8 +133,8 @@ function boardDecisions(agentCount: number): BenchResult[] {
     return { name, backend: '-', ...figures, throughputPerSec: Math.round(samples.length / seconds), notes };
   };
   return [
-    row(`decision: slot freed, ${agentCount} agents`, freed, `${WAITING} contacts waiting (30 % needing a skill, 10 % with a last agent); every agent busy until one frees a slot: best contact across their queues, then the best agent for it; per s = decisions per second of one core`),
-    row(`decision: contact arrives, ${agentCount} agents`, arriving, `every agent free; best agent for a waiting contact (last agent, preferred, skill, longest idle); per s = decisions per second of one core`),
+    row(`decision: slot freed, ${agentCount} agents`, freed, `${WAITING} contacts waiting (30 % needing a skill, 10 % with a last agent, 30 % in Danish or English, 10 % requiring their language); every agent busy until one frees a slot: best contact across their queues, then the best agent for it; per s = decisions per second of one core`),
+    row(`decision: contact arrives, ${agentCount} agents`, arriving, `every agent free; best agent for a waiting contact (language, last agent, preferred, skill, longest idle); per s = decisions per second of one core`),
   ];
 }
 

@@ -47,7 +47,7 @@ describe('two hub processes sharing PostgreSQL and Redis act as one', () => {
     await call(agent, 'contact:send', { contactId: sent.contactId, text: 'Svar fra prosess A' });
     expect((await toCustomer).text).toBe('Svar fra prosess A');
 
-    const toAgent = next<{ message: { text: string } }>(agent, 'contact:message');
+    const toAgent = next<{ message: { from: string; text: string } }>(agent, 'contact:message', (p) => p.message.from === 'customer');
     await call(chat, 'message', { text: 'Takk!' });
     expect((await toAgent).message.text).toBe('Takk!');
 

@@ -89,6 +89,8 @@ export const MAX_NOTE_LENGTH = 4_000;
 
 export interface TransferRecord {
   at: string;
+  /** An agent's transfer, or a supervisor's reassignment of the waiting contact (then `from` is the supervisor). */
+  kind?: 'transferred' | 'reassigned';
   from: { agentId: string | null; name: string | null };
   to: { queue: string | null } | { agentId: string; name: string | null };
   note: string | null;
@@ -126,10 +128,19 @@ export interface ChatMessage {
   delivery?: 'pending' | 'sent' | 'failed' | null;
 }
 
+export type OfferWithdrawnReason = 'expired' | 'abandoned' | 'reassigned' | 'accepted' | 'rejected';
+
 export interface AgentServerEvents {
   'contact:offer': (offer: ContactOffer) => void;
-  /** The offer is gone before it was answered (expired, customer left, re-routed). */
-  'contact:offer-withdrawn': (payload: { offerId: string; contactId: string; reason: 'expired' | 'abandoned' | 'reassigned' }) => void;
+  /**
+   * The offer is gone from every session of the agent: answered in one of them (accepted, rejected),
+   * or gone before it was answered (expired, customer left, re-routed).
+   */
+  'contact:offer-withdrawn': (payload: { offerId: string; contactId: string; reason: OfferWithdrawnReason }) => void;
+  /** An offer was accepted in one of the agent's sessions: every session opens the contact. */
+  'contact:accepted': (payload: { offerId: string; contact: AcceptedContact }) => void;
+  /** The contact left the agent's desk in one of their sessions (wrapped up or transferred): every session closes it. */
+  'contact:closed': (payload: { contactId: string; reason: 'wrapped-up' | 'transferred' }) => void;
   'contact:message': (payload: { contactId: string; message: ChatMessage }) => void;
   'contact:ended': (payload: { contactId: string; by: 'agent' | 'customer' | 'system' }) => void;
   /** An email/fax reply was sent, or failed for good (`error` says why, for the agent to act on). */
@@ -266,6 +277,8 @@ export interface QueueStats {
   name: string;
   waiting: number;
   longestWaitSeconds: number;
+  /** Email and fax contacts still open whose first-response deadline has passed without an answer. */
+  overdue: number;
   serviceLevel: number | null;
   asaSeconds: number | null;
   ahtSeconds: number | null;

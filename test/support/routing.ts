@@ -36,13 +36,21 @@ export interface TestAgent {
 export async function createAgent(
   url: string,
   adminToken: string,
-  spec: { email: string; name: string; queues: string[]; skills?: Record<string, number>; capacity?: Record<string, number>; state?: 'available' | 'away' },
+  spec: {
+    email: string;
+    name: string;
+    queues: string[];
+    skills?: Record<string, number>;
+    languages?: string[];
+    capacity?: Record<string, number>;
+    state?: 'available' | 'away';
+  },
 ): Promise<TestAgent> {
   const password = 'routing-password';
   const created = await api(url, '/api/agents', {
     method: 'POST',
     token: adminToken,
-    body: { email: spec.email, name: spec.name, password, role: 'agent', queues: spec.queues, ...(spec.skills ? { skills: spec.skills } : {}), ...(spec.capacity ? { capacity: spec.capacity } : {}) },
+    body: { email: spec.email, name: spec.name, password, role: 'agent', queues: spec.queues, ...(spec.skills ? { skills: spec.skills } : {}), ...(spec.capacity ? { capacity: spec.capacity } : {}), ...(spec.languages ? { languages: spec.languages } : {}) },
   });
   if (created.status !== 201) throw new Error(`could not create ${spec.email}: ${created.status} ${JSON.stringify(created.body)}`);
   const { token } = await login(url, spec.email, password);

@@ -36,6 +36,21 @@ describe('the desktop state', () => {
     expect(state.contacts[0]!.messages.map((m) => m.text)).toEqual(['Hei', 'To', 'Tre']);
   });
 
+  it('follows another session of the same agent: its accept opens the contact beside the current one, its wrap-up closes it', () => {
+    const state = run(
+      { type: 'accepted', contact: accepted('c1'), screenPop: pop },
+      { type: 'offer', offer: offer('c2') },
+      { type: 'offer-gone', offerId: 'offer-c2' },
+      { type: 'accepted', contact: accepted('c2', [message(1, 'Hej')]), screenPop: pop, focus: false },
+    );
+    expect(state.offers).toEqual([]);
+    expect(state.contacts.map((c) => c.id)).toEqual(['c1', 'c2']);
+    expect(state.activeId).toBe('c1');
+    const closed = deskReducer(state, { type: 'wrapped-up', contactId: 'c2' });
+    expect(closed.contacts.map((c) => c.id)).toEqual(['c1']);
+    expect(run({ type: 'accepted', contact: accepted('c3'), screenPop: null, focus: false }).activeId).toBe('c3');
+  });
+
   it('rebuilds from the server after a reconnect without losing what only this browser knows', () => {
     const before = run(
       { type: 'accepted', contact: accepted('c1', [message(1, 'Hei')]), screenPop: pop },

@@ -10,6 +10,7 @@ import type {
   ContactOffer,
   ErrorBody,
   InternalNote,
+  OfferWithdrawnReason,
   ScreenPop,
 } from '@sentral/contract';
 import type { Api, Me } from './api.ts';
@@ -77,7 +78,8 @@ type Action =
   | { type: 'synced'; me: Me }
   | { type: 'offer'; offer: ContactOffer }
   | { type: 'offer-gone'; offerId: string }
-  | { type: 'accepted'; contact: AcceptedContact; screenPop: ScreenPop | null }
+  /** Accepted here: open it (the default); accepted in another session (`focus: false`): add it beside the others. */
+  | { type: 'accepted'; contact: AcceptedContact; screenPop: ScreenPop | null; focus?: boolean }
   | { type: 'message'; contactId: string; message: ChatMessage }
   | { type: 'outgoing'; contactId: string; outgoing: OutgoingMessage }
   | { type: 'sent'; contactId: string; clientMessageId: string; message: ChatMessage }
@@ -176,7 +178,7 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
         ...state,
         offers: state.offers.filter((offer) => offer.contact.id !== action.contact.id),
         contacts: existing ? state.contacts.map((c) => (c.id === contact.id ? contact : c)) : [...state.contacts, contact],
-        activeId: contact.id,
+        activeId: action.focus !== false || state.activeId === null ? contact.id : state.activeId,
       };
     }
     case 'message':
@@ -261,7 +263,7 @@ const ACK_TIMEOUT_MS = 10_000;
 const SERVER_DISCONNECT_RETRY_MS = 1_000;
 
 export interface DeskTexts {
-  withdrawn(reason: 'expired' | 'abandoned' | 'reassigned'): string;
+  withdrawn(reason: Exclude<OfferWithdrawnReason, 'accepted' | 'rejected'>): string;
   restored(): string;
   deliveryFailed(reason: string): string;
 }
@@ -391,8 +393,16 @@ export function useDesk(options: {
     socket.on('contact:offer-withdrawn', ({ offerId, reason }) => {
       if (!stateRef.current.offers.some((offer) => offer.offerId === offerId)) return;
       dispatch({ type: 'offer-gone', offerId });
-      notify(optionsRef.current.texts.withdrawn(reason), 'warning');
+      // Answered in this or another session of the agent: nothing to warn about.
+      if (reason !== 'accepted' && reason !== 'rejected') notify(optionsRef.current.texts.withdrawn(reason), 'warning');
     });
+    // Another session of the same agent accepted an offer or let a contact go: this one follows.
+    socket.on('contact:accepted', ({ offerId, contact }) => {
+      const offer = stateRef.current.offers.find((o) => o.offerId === offerId);
+      const known = stateRef.current.contacts.find((c) => c.id === contact.id);
+      dispatch({ type: 'accepted', contact, screenPop: offer?.screenPop ?? known?.screenPop ?? null, focus: false });
+    });
+    socket.on('contact:closed', ({ contactId }) => dispatch({ type: 'wrapped-up', contactId }));
     socket.on('contact:message', ({ contactId, message }) => dispatch({ type: 'message', contactId, message }));
     socket.on('contact:ended', ({ contactId, by }) => dispatch({ type: 'ended', contactId, by, at: new Date().toISOString() }));
     socket.on('contact:delivery', ({ contactId, messageId, status, error }) => {
@@ -425,7 +435,7 @@ export function useDesk(options: {
       async accept(offer) {
         try {
           const { contact } = await emit<{ contact: AcceptedContact }>('offer:accept', { offerId: offer.offerId });
-          dispatch({ type: 'accepted', contact, screenPop: offer.screenPop });
+          dispatch({ type: 'accepted', contact, screenPop: offer.screenPop, focus: true });
         } catch (error) {
           dispatch({ type: 'offer-gone', offerId: offer.offerId });
           throw error;

@@ -33,6 +33,11 @@ export interface VoiceChannelDeps {
 }
 
 const finalStatuses = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+// The first wait turn gives the hub this long to place the call (a closed queue's notice first).
+const PLACEMENT_WAIT_MS = 3_000;
+const PLACEMENT_POLL_MS = 100;
+// A notice with no end after it (the caller may wait for the opening) is spoken after this long.
+const NOTICE_SETTLE_MS = 300;
 /** How often the accepting agent's phone or browser is called; after that the caller stays on hold in the conference. */
 const MAX_AGENT_ATTEMPTS = 2;
 const STEP_ATTEMPTS = 5;
@@ -115,7 +120,7 @@ export class VoiceChannel {
   /** Bumps the step and remembers the answer, so a retried request gets the very same answer. */
   private answered(flow: IvrFlow, draft: CallSession, turn: Turn, seq: number): string {
     draft.seq = seq + 1;
-    const twiml = this.writer(flow).turn(turn, draft.seq, draft.contactId ? this.deps.urls.wait(draft.contactId) : null);
+    const twiml = this.writer(flow).turn(turn, draft.seq, draft.contactId ? this.deps.urls.wait(draft.contactId, true) : null);
     draft.lastReply = { seq, twiml };
     return twiml;
   }
@@ -126,14 +131,17 @@ export class VoiceChannel {
     if (session.lastReply?.seq === seq) return session.lastReply.twiml;
     const { flow } = await this.flowFor(session.to);
     const turn = await this.ivr(flow).reprompt(structuredClone(session), []);
-    return this.writer(flow).turn(turn, session.seq, session.contactId ? this.deps.urls.wait(session.contactId) : null);
+    return this.writer(flow).turn(turn, session.seq, session.contactId ? this.deps.urls.wait(session.contactId, true) : null);
   }
 
   // ---- waiting, call-back and bridging ------------------------------------------------------------
 
-  async wait(params: CallParams, contactId: string): Promise<string> {
-    const loaded = await this.sessionOf(params, contactId);
+  async wait(params: CallParams, contactId: string, first = false): Promise<string> {
+    let loaded = await this.sessionOf(params, contactId);
     if (!loaded) return this.writer(null).hangup([]);
+    // A caller's first turn in line waits for the hub to place the call, so one for a closed queue
+    // hears that it is closed first, not a wait prompt and then the closed notice on the next turn.
+    if (first) loaded = await this.placedByHub(params, contactId, loaded);
     const session = loaded.session;
     const { flow } = await this.flowFor(session.to);
     const writer = this.writer(flow);
@@ -162,6 +170,24 @@ export class VoiceChannel {
       flow.waiting.announceEverySeconds,
       flow.waiting.musicUrl,
     );
+  }
+
+  /**
+   * Waits (briefly, bounded) until the hub has placed the contact in line, connected it, or ended
+   * it; a notice without an end (a closed queue that keeps the caller waiting) is final after a moment.
+   */
+  private async placedByHub(params: CallParams, contactId: string, loaded: Loaded): Promise<Loaded> {
+    const deadline = Date.now() + PLACEMENT_WAIT_MS;
+    let noticeSince: number | null = null;
+    for (;;) {
+      const { session } = loaded;
+      if (session.ended || session.bridge) return loaded;
+      if (session.notice) noticeSince ??= Date.now();
+      if (noticeSince !== null && Date.now() - noticeSince >= NOTICE_SETTLE_MS) return loaded;
+      if (Date.now() >= deadline || (await this.deps.intake.queueStatus(contactId)) !== null) return loaded;
+      await new Promise((resolve) => setTimeout(resolve, PLACEMENT_POLL_MS));
+      loaded = (await this.sessionOf(params, contactId)) ?? loaded;
+    }
   }
 
   private canCallBack(flow: IvrFlow, session: CallSession): boolean {

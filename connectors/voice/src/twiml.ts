@@ -49,8 +49,9 @@ export class VoiceUrls {
     return `${this.base}/step?s=${seq}`;
   }
 
-  wait(contactId: string): string {
-    return `${this.base}/wait?c=${contactId}`;
+  /** `first`: the caller's first turn in line, straight from the IVR (the hub may still be deciding where the call goes). */
+  wait(contactId: string, first = false): string {
+    return `${this.base}/wait?c=${contactId}${first ? '&first=1' : ''}`;
   }
 
   connect(contactId: string): string {

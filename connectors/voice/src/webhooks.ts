@@ -80,7 +80,7 @@ export function voiceWebhooks(options: {
   const handlers: Record<string, { handle: Handler; twiml: boolean }> = {
     '': { twiml: true, handle: (params) => channel().incoming(params) },
     '/step': { twiml: true, handle: (params, query) => channel().step(params, (queryOf(stepQuery, query) as { s: number }).s) },
-    '/wait': { twiml: true, handle: (params, query) => channel().wait(params, contactIn(query)) },
+    '/wait': { twiml: true, handle: (params, query) => channel().wait(params, contactIn(query), query.get('first') === '1') },
     '/connect': { twiml: true, handle: (params, query) => channel().connect(params, contactIn(query)) },
     '/agent': { twiml: true, handle: (params, query) => channel().agentLeg(params, contactIn(query)) },
     '/callback': { twiml: true, handle: (params, query) => channel().callbackAnswered(params, contactIn(query)) },

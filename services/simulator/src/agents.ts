@@ -27,6 +27,8 @@ export interface AgentBehaviour {
 export interface AgentLogin {
   email: string;
   password: string;
+  /** The state to leave the account in at the end: offline when the simulator signed it in, else the state it had. */
+  leaveIn?: 'available' | 'away' | 'offline';
 }
 
 /** A contact in conversation with this agent. */
@@ -48,6 +50,7 @@ export class SimulatedAgent {
     private readonly socket: AgentSocket,
     private readonly behaviour: AgentBehaviour,
     private readonly recorder: Recorder,
+    private readonly leaveIn: 'available' | 'away' | 'offline',
   ) {}
 
   static async signIn(hub: HubClient, login: AgentLogin, behaviour: AgentBehaviour, recorder: Recorder): Promise<SimulatedAgent> {
@@ -60,7 +63,7 @@ export class SimulatedAgent {
         reject(error);
       });
     });
-    const simulated = new SimulatedAgent(socket, behaviour, recorder);
+    const simulated = new SimulatedAgent(socket, behaviour, recorder, login.leaveIn ?? 'offline');
     simulated.listen();
     return simulated;
   }
@@ -71,11 +74,16 @@ export class SimulatedAgent {
     if (!answer.ok) throw new Error(`agent:state: ${answer.error.code} ${answer.error.message}`);
   }
 
-  /** Goes offline, ends what is still open and leaves. */
+  /**
+   * Takes no more offers, ends what is still open and leaves: offline when the simulator signed the
+   * account in, else back in the state someone else left it in (their desk stays signed in).
+   */
   async signOut(): Promise<void> {
     this.signingOut = true;
-    await this.send('agent:state', () => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('agent:state', { state: 'offline' }));
+    const state = this.leaveIn === 'available' ? 'away' : this.leaveIn;
+    await this.send('agent:state', () => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('agent:state', { state }));
     await Promise.all([...this.conversations.keys()].map((contactId) => this.end(contactId)));
+    if (this.leaveIn === 'available') await this.send('agent:state', () => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('agent:state', { state: 'available' }));
     this.socket.close();
   }
 
@@ -85,7 +93,10 @@ export class SimulatedAgent {
       if (this.behaviour.random() < this.behaviour.acceptRatio) void this.accept(offer);
       else void this.reject(offer);
     });
-    this.socket.on('contact:offer-withdrawn', () => this.recorder.withdrawn());
+    // Offers answered here come back as withdrawn from every session of the account: not counted.
+    this.socket.on('contact:offer-withdrawn', ({ reason }) => {
+      if (reason !== 'accepted' && reason !== 'rejected') this.recorder.withdrawn();
+    });
     this.socket.on('contact:message', ({ contactId, message }) => {
       const conversation = this.conversations.get(contactId);
       if (!conversation || message.from !== 'customer' || !conversation.awaitingReply) return;

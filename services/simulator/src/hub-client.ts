@@ -23,6 +23,7 @@ const agentList = z.array(
     role: z.enum(roles),
     queues: z.array(z.string()),
     capacity: z.record(z.string(), z.number()).optional(),
+    state: z.enum(['available', 'away', 'offline']).optional(),
   }),
 );
 const customerList = z.array(

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import type { Channel } from '@sentral/contract';
 import { channelDrivers } from './channels/index.ts';
+import { includedLogin } from './roster.ts';
 import type { SimulationOptions } from './simulation.ts';
 
 interface OptionSpec {
@@ -14,7 +15,8 @@ const specs: OptionSpec[] = [
   { flag: 'url', value: '<url>', help: 'the running hub (default http://localhost:3000)' },
   { flag: 'rate', value: '<n>', help: 'new contacts per second, Poisson arrivals (default 1)' },
   { flag: 'duration', value: '<s>', help: 'seconds during which contacts arrive; open ones may then finish (default 60)' },
-  { flag: 'agents', value: '<n>', help: 'seeded agents to sign in, agent@demo.test first (default 10)' },
+  { flag: 'agents', value: '<n>', help: 'simulated agents of the demo tenant to sign in (default 10); never the README logins or anyone already signed in' },
+  { flag: 'include', value: '<list>', help: 'comma-separated accounts to use too, email[:password], e.g. agent@demo.test; one already signed in is left as it was' },
   { flag: 'channels', value: '<list>', help: `comma-separated channels (default chat; available: ${channelDrivers.map((d) => d.channel).join(', ')})` },
   { flag: 'accept-ratio', value: '<0..1>', help: 'share of offers agents accept; the rest are rejected and re-offered (default 0.9)' },
   { flag: 'handle-time', value: '<s>', help: 'mean seconds an agent spends on a contact, each 0.5-1.5x this (default 10)' },
@@ -31,7 +33,12 @@ const cliSchema = z
     url: z.string().url('must be a URL such as http://localhost:3000').default('http://localhost:3000'),
     rate: number(0.001, 10_000).default(1),
     duration: number(0.1, 7 * 24 * 3600).default(60),
-    agents: z.coerce.number().int().min(1).max(10_000).default(10),
+    agents: z.coerce.number().int().min(0).max(10_000).default(10),
+    include: z
+      .string()
+      .default('')
+      .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[^\s@:,]+@[^\s@:,]+(:.+)?$/, 'must be email or email:password, comma-separated')).max(100)),
     channels: z
       .string()
       .default('chat')
@@ -82,6 +89,7 @@ export function parseCommandLine(argv: string[]): CliCommand {
       rate: cli.rate,
       durationSeconds: cli.duration,
       agents: cli.agents,
+      include: cli.include.map(includedLogin),
       channels: cli.channels,
       acceptRatio: cli['accept-ratio'],
       handleTimeSeconds: cli['handle-time'],
@@ -100,6 +108,7 @@ export function helpText(): string {
     'Drives a running Sentral hub through its public HTTP and Socket.IO endpoints: simulated',
     'customers (mostly seeded ones, some unknown visitors) write in Norwegian, Danish or English,',
     'and simulated agents from the demo tenant accept offers, answer and end the contacts.',
+    'The README\'s demo logins are left alone unless named with --include.',
     '',
     'Options:',
     ...lines,

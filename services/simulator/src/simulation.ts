@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events';
 import type { Channel } from '@sentral/contract';
-import { SimulatedAgent, type AgentBehaviour } from './agents.ts';
+import { SimulatedAgent, type AgentBehaviour, type AgentLogin } from './agents.ts';
 import { driverFor, type ChannelDriver, type ChannelRun } from './channels/index.ts';
 import { createHubClient, type HubClient, type ListedCustomer } from './hub-client.ts';
 import { Population } from './population.ts';
 import { Recorder, summariseLatencies, type LatencySummary, type SimulationCounts, type StatusSnapshot } from './recorder.ts';
-import { chooseAgents, DEMO_AGENT } from './roster.ts';
+import { chooseAgents, DEMO_SUPERVISOR } from './roster.ts';
 import { textsFor } from './texts.ts';
 
 export interface SimulationOptions {
@@ -17,6 +17,8 @@ export interface SimulationOptions {
   durationSeconds: number;
   /** How many agents to sign in. */
   agents: number;
+  /** Accounts to sign in besides the simulated agents (the README's demo accounts are used only when named here). */
+  include?: AgentLogin[];
   channels: Channel[];
   acceptRatio: number;
   /** Mean handling time of an accepted contact (seconds). */
@@ -149,7 +151,8 @@ async function prepare(
   random: () => number,
   note: (text: string) => void,
 ): Promise<{ agents: SimulatedAgent[]; population: Population }> {
-  const { token } = await hub.login(DEMO_AGENT.email, DEMO_AGENT.password);
+  // Read with the supervisor's login: the agents' accounts are not touched before they are signed in.
+  const { token } = await hub.login(DEMO_SUPERVISOR.email, DEMO_SUPERVISOR.password);
   const queues = await hub.queues(token);
   const dispositions = await hub.dispositions(token);
   const writes = new Set(drivers.filter((driver) => driver.agentWrites).map((driver) => driver.channel));
@@ -161,7 +164,7 @@ async function prepare(
     random,
   };
 
-  const roster = await chooseAgents(hub, options.agents, options.channels, queues);
+  const roster = await chooseAgents(hub, options.agents, options.channels, queues, options.include ?? []);
   roster.notes.forEach(note);
 
   const agents: SimulatedAgent[] = [];

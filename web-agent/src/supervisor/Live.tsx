@@ -112,6 +112,12 @@ function QueueCard(props: { queue: QueueStats; name: string; t: WallboardT; f: F
           <dd data-testid="longest">{f.duration(queue.longestWaitSeconds)}</dd>
         </div>
         <div>
+          <dt>{t('queue.overdue')}</dt>
+          <dd className={queue.overdue > 0 ? 'bad' : ''} data-testid="overdue">
+            {queue.overdue}
+          </dd>
+        </div>
+        <div>
           <dt>{t('queue.serviceLevel')}</dt>
           <dd className={slClass} data-testid="service-level">
             {f.percent(queue.serviceLevel)}

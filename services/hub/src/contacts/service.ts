@@ -142,16 +142,22 @@ export function createAgentWork(deps: {
         at: new Date().toISOString(),
       });
       await dispatcher.announceQueue(contact.queueId);
-      return toAccepted(contact);
+      const view = await toAccepted(contact);
+      // Every session of the agent follows: the offer leaves them all and the contact opens in each.
+      notifier.toAgent(agent.id, 'contact:offer-withdrawn', { offerId, contactId: contact.id, reason: 'accepted' });
+      notifier.toAgent(agent.id, 'contact:accepted', { offerId, contact: view });
+      return view;
     },
 
     async reject(agent, offerId) {
-      await db.$transaction(async (tx) => {
+      const contactId = await db.$transaction(async (tx) => {
         const offer = await lockOffer(tx, agent, offerId);
         await tx.offer.update({ where: { id: offer.id }, data: { status: 'rejected', pendingKey: null, respondedAt: new Date() } });
         await tx.contact.update({ where: { id: offer.contactId }, data: { status: 'queued', agentId: null } });
         await recordEvent(tx, offer.contactId, 'rejected', agentActor(agent), { offerId });
+        return offer.contactId;
       });
+      notifier.toAgent(agent.id, 'contact:offer-withdrawn', { offerId, contactId, reason: 'rejected' });
       await dispatcher.kick();
     },
 
@@ -165,6 +171,8 @@ export function createAgentWork(deps: {
       });
       if (durable) await deps.outbound!.replied(contactId, message.id);
       else await notifier.toCustomer(channel, { kind: 'message', contactId, from: 'agent', text: message.text, at: message.at, seq: message.seq });
+      // The agent's other sessions show the reply too.
+      notifier.toAgent(agent.id, 'contact:message', { contactId, message });
       return message;
     },
 
@@ -194,6 +202,7 @@ export function createAgentWork(deps: {
       const at = new Date().toISOString();
       await notifier.toCustomer(contact.channel, { kind: 'message', contactId, from: 'system', text: text('endedByAgent', contact.language), at });
       await notifier.toCustomer(contact.channel, { kind: 'ended', contactId, by: 'agent', at });
+      notifier.toAgent(agent.id, 'contact:ended', { contactId, by: 'agent' });
       await dispatcher.kick();
     },
 
@@ -248,6 +257,7 @@ export function createAgentWork(deps: {
           data: { actorId: agent.id, action: 'contact.wrap-up', entity: 'contact', entityId: contactId, data: { disposition: wrapUp.disposition } },
         });
       });
+      notifier.toAgent(agent.id, 'contact:closed', { contactId, reason: 'wrapped-up' });
     },
 
     async transfer(agent, contactId, to, note) {
@@ -255,6 +265,7 @@ export function createAgentWork(deps: {
       metrics.contactTransitions.inc({ channel: moved.channel, state: 'queued' });
       // The channel takes the customer back into line (a caller hears the queue again).
       await notifier.toCustomer(moved.channel, { kind: 'requeued', contactId, at: new Date().toISOString() });
+      notifier.toAgent(agent.id, 'contact:closed', { contactId, reason: 'transferred' });
       await dispatcher.kick();
       await Promise.all([...new Set([moved.fromQueue, moved.queueId])].map((queueId) => dispatcher.announceQueue(queueId)));
       return { queueId: moved.queueId };

@@ -7,6 +7,9 @@ import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import { previewFaxDocument, type RenderLimits } from '../documents/fax-documents.ts';
 import { appendMessage, recordEvent, toChatMessage } from '../contacts/messages.ts';
+import { recordDecisions } from '../routing/claim.ts';
+import { plainStep, type PlanStep } from '../routing/rules.ts';
+import { requeueWithPlan } from '../routing/transfer.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -150,10 +153,11 @@ export function createConversations(deps: { db: Database; notifier: Notifier; di
   async function join(contactId: string, inbound: InboundContact, message: InboundMessage): Promise<OpenedContact> {
     const prepared = await prepare(inbound);
     const outcome = await db.$transaction(async (tx) => {
-      const [contact] = await tx.$queryRaw<Array<{ status: string; agentId: string | null; queueId: string }>>`
-        SELECT status::text AS status, "agentId", "queueId" FROM "Contact" WHERE id = ${contactId}::uuid FOR UPDATE`;
+      const [contact] = await tx.$queryRaw<Array<{ status: string; agentId: string | null; acceptedAt: Date | null; queueId: string; priority: number }>>`
+        SELECT status::text AS status, "agentId", "acceptedAt", "queueId", priority FROM "Contact" WHERE id = ${contactId}::uuid FOR UPDATE`;
       if (!contact) throw new Error(`contact ${contactId} vanished`);
       const reopened = closedStatuses.has(contact.status);
+      let queueId = contact.queueId;
       if (reopened) {
         const now = new Date();
         await tx.contact.update({
@@ -162,16 +166,26 @@ export function createConversations(deps: { db: Database; notifier: Notifier; di
             status: 'queued',
             queuedAt: now,
             endedAt: null,
-            agentId: null,
+            disposition: null,
             firstRespondedAt: null,
             ...(inbound.respondWithinSeconds ? { firstResponseDueAt: new Date(now.getTime() + inbound.respondWithinSeconds * 1000) } : {}),
           },
         });
+        // A fresh offer round: the plan starts again (without any one-agent hand-over step), earlier
+        // offers exclude nobody, and the agent who handled the conversation is asked first.
+        const routing = await tx.contactRouting.findUnique({ where: { contactId }, select: { plan: true, basePriority: true } });
+        const planned = Array.isArray(routing?.plan) ? (routing.plan as unknown as PlanStep[]).filter((step) => !step.agent) : [];
+        const steps = planned.length ? planned : [plainStep(contact.queueId, 'the queue it waited in')];
+        // Only an agent who answered it counts as its last agent (not one who was merely offered it).
+        const lastAgent = contact.acceptedAt ? contact.agentId : null;
+        const first = await requeueWithPlan(tx, contactId, { steps, basePriority: routing?.basePriority ?? contact.priority, excludedAgents: [], stickyAgentId: lastAgent });
+        queueId = first.queue;
         await recordEvent(tx, contactId, 'reopened', 'customer', { previous: contact.status });
+        await recordDecisions(tx, [{ contactId, kind: 'reopened', step: 0, data: { previous: contact.status, stickyAgentId: lastAgent, steps } }]);
       }
       const stored = await appendMessage(tx, { contactId, author: 'customer', text: message.text, clientMessageId: message.clientMessageId, ...extrasOf(message) });
       await storeAttachments(tx, contactId, stored.id, prepared.attachments);
-      return { stored, reopened, agentId: reopened ? null : contact.agentId, status: reopened ? 'queued' : contact.status, queueId: contact.queueId };
+      return { stored, reopened, agentId: reopened ? null : contact.agentId, status: reopened ? 'queued' : contact.status, queueId };
     });
     if (outcome.agentId && outcome.status === 'accepted') {
       notifier.toAgent(outcome.agentId, 'contact:message', { contactId, message: await messageView(outcome.stored.id) });

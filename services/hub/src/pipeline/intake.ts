@@ -231,8 +231,10 @@ export function createIntake(deps: {
     },
 
     async queueStatus(contactId) {
-      const contact = await db.contact.findUnique({ where: { id: contactId }, select: { queueId: true, status: true } });
+      const contact = await db.contact.findUnique({ where: { id: contactId }, select: { queueId: true, status: true, routing: { select: { heldUntilOpen: true } } } });
       if (!contact || (contact.status !== 'queued' && contact.status !== 'offered')) return null;
+      // Waiting for a closed queue to open: no place in a line that does not move.
+      if (contact.routing?.heldUntilOpen) return null;
       const [place] = await queuePlaces(db, contact.queueId, contactId);
       return place ? { position: place.position, estimatedWaitSeconds: place.estimatedWaitSeconds } : null;
     },

@@ -164,12 +164,13 @@ export function createWallboard(deps: { db: Database; timeZone: string; wrapUpSe
   }
 
   async function snapshot(now = new Date()): Promise<SupervisorStats> {
-    const [queues, targets, agents, current, waiting] = await Promise.all([
+    const [queues, targets, agents, current, waiting, overdue] = await Promise.all([
       db.queue.findMany({ orderBy: { id: 'asc' }, select: { id: true, name: true, serviceLevelSeconds: true } }),
       db.kpiTarget.findMany({ orderBy: [{ queueId: 'asc' }, { period: 'asc' }, { metric: 'asc' }] }),
       loadAgentsNow(db, now, wrapUpSeconds),
       liveDay(now),
       loadWaitingContacts(db, WAITING_LISTED),
+      overduePerQueue(db, now),
     ]);
     const thresholdOf = thresholdLookup(queues);
     const perQueue = derive(current, queues);
@@ -195,6 +196,7 @@ export function createWallboard(deps: { db: Database; timeZone: string; wrapUpSe
         waiting: queueState.waiting,
         // Whole seconds: the push goes out when a figure changes, not on every millisecond.
         longestWaitSeconds: Math.floor(queueState.longestWaitSeconds),
+        overdue: overdue.get(queue.id) ?? 0,
         serviceLevel: rates.serviceLevel,
         asaSeconds: rates.asaSeconds,
         ahtSeconds: rates.ahtSeconds,
@@ -272,6 +274,18 @@ function upperBound(sorted: readonly number[], value: number): number {
     else high = middle;
   }
   return low;
+}
+
+/**
+ * Open contacts per queue whose first answer is overdue (waiting, offered, or accepted and not yet
+ * answered). The open states are few next to the day's contacts, and the status index finds them.
+ */
+async function overduePerQueue(db: Database, now: Date): Promise<Map<string, number>> {
+  const rows = await db.$queryRaw<Array<{ queueId: string; n: number }>>`
+    SELECT "queueId", count(*)::int AS n FROM "Contact"
+    WHERE status IN ('queued', 'offered', 'accepted') AND "firstResponseDueAt" <= ${now}::timestamp AND "firstRespondedAt" IS NULL
+    GROUP BY 1`;
+  return new Map(rows.map((row) => [row.queueId, row.n]));
 }
 
 /** The most contacts waiting at the same moment within [start, end): a sweep over entries and departures. */

@@ -123,6 +123,39 @@ describe('the routing board', () => {
     expect(routing.chooseAgent('transferred', NOW)).toMatchObject({ agentId: 'expert', why: 'transferred to this agent' });
   });
 
+  it('prefers a free agent who speaks the contact’s language, requires one where the step says so, and says who does not', () => {
+    const routing = board([{ id: 'support' }]);
+    routing.upsertAgent(agent('norwegian', { languages: ['nb', 'en'], skills: { technical: 5 }, idleSince: NOW - seconds(900) }), NOW);
+    routing.upsertAgent(agent('dane', { languages: ['da'], skills: { technical: 3 }, idleSince: NOW - seconds(10) }), NOW);
+    routing.upsertContact(contact('danish', { language: 'da' }));
+    routing.upsertContact(contact('danish-skilled', { language: 'da', step: { ...plainStep('support', 'test'), skills: { technical: 3 } } }));
+    routing.upsertContact(contact('swedish', { language: 'sv' }));
+    routing.upsertContact(contact('returning', { language: 'da', stickyAgentId: 'norwegian' }));
+    const danish = routing.chooseAgent('danish', NOW);
+    expect(danish).toMatchObject({ agentId: 'dane', why: 'speaks da, longest idle' });
+    expect(danish.considered).toContainEqual(expect.objectContaining({ agentId: 'norwegian', outcome: 'passed over: does not speak da' }));
+    expect(danish.others).toEqual([{ agentId: 'norwegian', reason: 'does not speak da' }]);
+    // Language before skill level: the more skilled agent does not speak it.
+    expect(routing.chooseAgent('danish-skilled', NOW)).toMatchObject({ agentId: 'dane', why: 'speaks da, highest skill, then longest idle' });
+    // Nobody speaks it: preferred falls back to the longest idle.
+    const swedish = routing.chooseAgent('swedish', NOW);
+    expect(swedish).toMatchObject({ agentId: 'norwegian', why: 'longest idle' });
+    expect(swedish.considered).toContainEqual(expect.objectContaining({ agentId: 'norwegian', outcome: 'chosen: longest idle (no free agent speaks sv)' }));
+    // The last agent goes first only when they speak it or no speaker is free.
+    expect(routing.chooseAgent('returning', NOW)).toMatchObject({ agentId: 'dane' });
+
+    const required = { ...plainStep('support', 'test'), language: 'required' as const };
+    routing.upsertContact(contact('must-be-danish', { language: 'da', step: required }));
+    expect(routing.nextContactFor('norwegian', 'chat', NOW)?.id).not.toBe('must-be-danish');
+    routing.upsertAgent(agent('dane', { languages: ['da'], state: 'away' }), NOW);
+    expect(routing.chooseAgent('must-be-danish', NOW)).toMatchObject({ agentId: null, why: 'no free agent of the queue speaks da (required)' });
+    expect(routing.chooseAgent('danish', NOW)).toMatchObject({ agentId: 'norwegian', why: 'longest idle' });
+    expect(routing.hasEligibleAgent(required, 'chat', new Set(), 'da')).toBe(true);
+    routing.removeAgent('dane');
+    expect(routing.hasEligibleAgent(required, 'chat', new Set(), 'da')).toBe(false);
+    expect(routing.hasEligibleAgent(plainStep('support', 'test'), 'chat', new Set(), 'da')).toBe(true);
+  });
+
   it('knows when no signed-in agent could ever take a target', () => {
     const routing = board([{ id: 'support' }]);
     routing.upsertAgent(agent('away', { state: 'away', skills: { technical: 4 } }), NOW);

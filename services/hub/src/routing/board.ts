@@ -5,8 +5,9 @@ import type { PlanStep } from './rules.ts';
 /**
  * The router's picture of who is free and who is waiting, held in memory so a decision costs the
  * same with ten agents or ten thousand: free agents sit in heaps per (queue, channel) ordered by
- * idle time, and per (queue, channel, skill) by level then idle time; waiting contacts sit in
- * groups per (queue, channel, requirement), each with a rank heap and an age heap. The board
+ * idle time, per (queue, channel, language) by idle time, and per (queue, channel, skill) by level
+ * then idle time; waiting contacts sit in groups per (queue, channel, requirement), each with a
+ * rank heap and an age heap (a required language is part of the requirement). The board
  * decides; the database confirms (see claim.ts), so a stale board can waste a try but never
  * exceed a capacity or offer a contact twice.
  */
@@ -18,6 +19,8 @@ export interface BoardAgent {
   state: 'available' | 'away' | 'offline';
   queues: readonly string[];
   skills: Readonly<Record<string, number>>;
+  /** Languages the agent serves customers in (nb, da, en). */
+  languages?: readonly string[];
   capacity: Readonly<Record<Channel, number>>;
   /** Contacts offered to or accepted by the agent, per channel. */
   load: Readonly<Record<Channel, number>>;
@@ -38,6 +41,8 @@ export interface BoardContact {
   step: PlanStep;
   stickyAgentId: string | null;
   excluded: ReadonlySet<string>;
+  /** The customer's language on this contact; null: any agent. */
+  language?: string | null;
 }
 
 export interface BoardQueue {
@@ -70,12 +75,18 @@ const SMALL_POOL = 25;
 
 const poolKey = (queue: string, channel: Channel) => `${queue}|${channel}`;
 const skillKey = (queue: string, channel: Channel, skill: string) => `${queue}|${channel}|${skill}`;
+const languageKey = (queue: string, channel: Channel, language: string) => `${queue}|${channel}|${language}`;
 
-function requirementKey(step: PlanStep): string {
-  return Object.entries(step.skills)
+/** The language a contact must be served in, when its step requires one. */
+const requiredLanguage = (contact: BoardContact): string | null => (contact.language && contact.step.language === 'required' ? contact.language : null);
+const speaks = (agent: BoardAgent, language: string) => agent.languages?.includes(language) ?? false;
+
+function requirementKey(step: PlanStep, language: string | null): string {
+  const skills = Object.entries(step.skills)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([skill, level]) => `${skill}>=${level}`)
     .join(',');
+  return language ? `${skills};speaks=${language}` : skills;
 }
 
 const idleOrder = (a: BoardAgent, b: BoardAgent) => a.idleSince < b.idleSince || (a.idleSince === b.idleSince && a.id < b.id);
@@ -89,6 +100,7 @@ class WaitingGroup {
     readonly channel: Channel,
     readonly skills: Readonly<Record<string, number>>,
     readonly agent: string | null,
+    readonly language: string | null = null,
   ) {
     // With one aging weight per queue, priority + weight × waited orders contacts the same at
     // every moment as priority − weight × queuedAt: the heap never needs re-sorting as time passes.
@@ -117,6 +129,12 @@ class WaitingGroup {
   /** The contact this agent should take next from the group: the oldest overdue one, else the best ranked. */
   bestFor(agentId: string, now: number): BoardContact | null {
     const maxWait = this.queue.maxWaitSeconds * 1000;
+    // Usually the tops decide: look at them before walking either heap.
+    const oldest = this.byAge.peek();
+    const best = this.byRank.peek();
+    if (oldest && !oldest.excluded.has(agentId) && (now - oldest.queuedAt >= maxWait || (best && !best.excluded.has(agentId)))) {
+      return now - oldest.queuedAt >= maxWait ? oldest : best!;
+    }
     for (const contact of this.byAge.ordered()) {
       if (contact.excluded.has(agentId)) continue;
       if (now - contact.queuedAt >= maxWait) return contact;
@@ -139,6 +157,7 @@ export class RoutingBoard {
   readonly #direct = new Map<string, WaitingGroup>();
   readonly #readyByIdle = new Map<string, IndexedHeap<BoardAgent>>();
   readonly #readyBySkill = new Map<string, IndexedHeap<BoardAgent>>();
+  readonly #readyByLanguage = new Map<string, IndexedHeap<BoardAgent>>();
   readonly #heapsOf = new Map<string, IndexedHeap<BoardAgent>[]>();
   #voiceBlocks = false;
 
@@ -232,6 +251,11 @@ export class RoutingBoard {
         const idle = this.#idleHeap(queueId, channel);
         idle.upsert(agent);
         heaps.push(idle);
+        for (const language of agent.languages ?? []) {
+          const byLanguage = this.#languageHeap(queueId, channel, language);
+          byLanguage.upsert(agent);
+          heaps.push(byLanguage);
+        }
         for (const skill of Object.keys(agent.skills)) {
           const bySkill = this.#readyBySkill.get(skillKey(queueId, channel, skill));
           if (!bySkill) continue;
@@ -262,6 +286,14 @@ export class RoutingBoard {
     const key = poolKey(queue, channel);
     let heap = this.#readyByIdle.get(key);
     if (!heap) this.#readyByIdle.set(key, (heap = new IndexedHeap((a) => a.id, idleOrder)));
+    return heap;
+  }
+
+  /** Free agents of a pool who speak one language, by idle time (languages are few, so these are kept for all). */
+  #languageHeap(queue: string, channel: Channel, language: string): IndexedHeap<BoardAgent> {
+    const key = languageKey(queue, channel, language);
+    let heap = this.#readyByLanguage.get(key);
+    if (!heap) this.#readyByLanguage.set(key, (heap = new IndexedHeap((a) => a.id, idleOrder)));
     return heap;
   }
 
@@ -297,9 +329,10 @@ export class RoutingBoard {
       const key = poolKey(queue.id, contact.channel);
       let groups = this.#groups.get(key);
       if (!groups) this.#groups.set(key, (groups = new Map()));
-      const requirement = requirementKey(contact.step);
+      const language = requiredLanguage(contact);
+      const requirement = requirementKey(contact.step, language);
       group = groups.get(requirement);
-      if (!group) groups.set(requirement, (group = new WaitingGroup(queue, contact.channel, contact.step.skills, null)));
+      if (!group) groups.set(requirement, (group = new WaitingGroup(queue, contact.channel, contact.step.skills, null, language)));
     }
     group.add(contact);
     this.#contacts.set(contact.id, { contact, group });
@@ -352,6 +385,7 @@ export class RoutingBoard {
       for (const group of groups.values()) {
         if (group.size === 0) continue;
         if (!meetsSkills(agent, group.skills)) continue;
+        if (group.language && !speaks(agent, group.language)) continue;
         const candidate = group.bestFor(agentId, now);
         if (candidate && (!best || this.serveFirst(candidate, best, now))) best = candidate;
       }
@@ -394,13 +428,32 @@ export class RoutingBoard {
       return choice(null, 'the agent it was transferred to is not free');
     }
 
+    // The contact's language: required (only speakers), or preferred (a free speaker goes first).
+    const language = contact.language ?? null;
+    const mode = language ? (step.language ?? 'preferred') : null;
+    const silent = (agent: BoardAgent) => language !== null && !speaks(agent, language);
+    const notSpoken = `does not speak ${language}`;
+    // Whether some free agent of the pool speaks it and may take it: a bounded look at one heap's top.
+    let speakerFree: boolean | null = null;
+    const someSpeakerFree = () => {
+      if (speakerFree !== null) return speakerFree;
+      speakerFree = false;
+      if (!language) return speakerFree;
+      let looked = 0;
+      for (const agent of this.#languageHeap(step.queue, channel, language).ordered()) {
+        if (++looked > MAX_SKILL_SCAN) break;
+        if (!contact.excluded.has(agent.id) && meetsSkills(agent, step.skills)) return (speakerFree = true);
+      }
+      return speakerFree;
+    };
+
     const personal: Array<{ id: string; role: string }> = [
       ...(contact.stickyAgentId ? [{ id: contact.stickyAgentId, role: "the customer's last agent" }] : []),
       ...step.preferredAgents.map((id) => ({ id, role: 'a preferred agent' })),
     ];
     for (const { id, role } of personal) {
       const agent = free(id);
-      if (agent && !contact.excluded.has(id)) {
+      if (agent && !contact.excluded.has(id) && !(silent(agent) && (mode === 'required' || someSpeakerFree()))) {
         trace({ agentId: id, outcome: `chosen: ${role}`, idleSeconds: idleSeconds(agent) });
         return choice(id, role);
       }
@@ -411,34 +464,57 @@ export class RoutingBoard {
           ? 'offline'
           : !known.queues.includes(step.queue)
             ? `not in queue ${step.queue}`
-            : (this.notReadyReason(known, channel, now) ?? 'not free');
+            : (this.notReadyReason(known, channel, now) ?? (agent && silent(agent) ? notSpoken : 'not free'));
       trace({ agentId: id, outcome: `passed over (${role}): ${reason}` });
     }
 
     const required = Object.entries(step.skills);
     if (required.length === 0) {
+      if (language) {
+        // The longest idle speaker; the free agents idle longer who do not speak it are named in the trace.
+        let speaker: BoardAgent | null = null;
+        for (const agent of this.#languageHeap(step.queue, channel, language).ordered()) {
+          if (contact.excluded.has(agent.id)) continue;
+          speaker = agent;
+          break;
+        }
+        if (speaker || mode === 'required') {
+          let looked = 0;
+          for (const agent of idle.ordered()) {
+            if (agent === speaker || ++looked > MAX_TRACED) break;
+            if (contact.excluded.has(agent.id)) trace({ agentId: agent.id, outcome: 'passed over: already offered this contact', idleSeconds: idleSeconds(agent) });
+            else if (silent(agent)) trace({ agentId: agent.id, outcome: `passed over: ${notSpoken}`, idleSeconds: idleSeconds(agent) });
+          }
+        }
+        if (speaker) {
+          trace({ agentId: speaker.id, outcome: `chosen: speaks ${language}, longest idle`, idleSeconds: idleSeconds(speaker) });
+          return choice(speaker.id, `speaks ${language}, longest idle`);
+        }
+        if (mode === 'required') return choice(null, `no free agent of the queue speaks ${language} (required)`);
+      }
       for (const agent of idle.ordered()) {
         if (contact.excluded.has(agent.id)) {
           trace({ agentId: agent.id, outcome: 'passed over: already offered this contact', idleSeconds: idleSeconds(agent) });
           continue;
         }
-        trace({ agentId: agent.id, outcome: 'chosen: longest idle', idleSeconds: idleSeconds(agent) });
+        trace({ agentId: agent.id, outcome: language ? `chosen: longest idle (no free agent speaks ${language})` : 'chosen: longest idle', idleSeconds: idleSeconds(agent) });
         return choice(agent.id, 'longest idle');
       }
       return choice(null, idle.size === 0 ? 'no agent of the queue is free on this channel' : 'every free agent was already offered this contact');
     }
 
-    // Walk the rarest required skill from the highest level down; the sum of the required levels
-    // decides, then idle time. Stop once no agent further down could beat the best found.
+    // Walk the rarest required skill from the highest level down; speaking the contact's language
+    // decides first, then the sum of the required levels, then idle time. Stop once no agent
+    // further down could beat the best found, and after a bounded number either way.
     const [primary, primaryMin] = required
       .map(([skill, level]) => [skill, level] as const)
       .sort((a, b) => this.#skillHeap(step.queue, channel, a[0]).size - this.#skillHeap(step.queue, channel, b[0]).size)[0]!;
-    let best: { agent: BoardAgent; score: number } | null = null;
+    let best: { agent: BoardAgent; score: number; speaks: boolean } | null = null;
     let scanned = 0;
     for (const agent of this.#skillHeap(step.queue, channel, primary).ordered()) {
       const level = agent.skills[primary] ?? 0;
       if (level < primaryMin) break;
-      if (best && level + 5 * (required.length - 1) < best.score) break;
+      if (best && (best.speaks || !language) && level + 5 * (required.length - 1) < best.score) break;
       if (++scanned > MAX_SKILL_SCAN) break;
       if (contact.excluded.has(agent.id)) {
         trace({ agentId: agent.id, outcome: 'passed over: already offered this contact' });
@@ -450,13 +526,29 @@ export class RoutingBoard {
         continue;
       }
       const score = required.reduce((sum, [skill]) => sum + (agent.skills[skill] ?? 0), 0);
-      trace({ agentId: agent.id, outcome: 'eligible', skill: score, idleSeconds: idleSeconds(agent) });
-      if (!best || score > best.score || (score === best.score && idleOrder(agent, best.agent))) best = { agent, score };
+      const speaking = !silent(agent);
+      if (!speaking && mode === 'required') {
+        trace({ agentId: agent.id, outcome: `passed over: ${notSpoken}`, skill: score });
+        continue;
+      }
+      trace({ agentId: agent.id, outcome: speaking ? 'eligible' : `eligible, but ${notSpoken}`, skill: score, idleSeconds: idleSeconds(agent) });
+      const better =
+        !best ||
+        (speaking && !best.speaks) ||
+        (speaking === best.speaks && (score > best.score || (score === best.score && idleOrder(agent, best.agent))));
+      if (better) best = { agent, score, speaks: speaking };
     }
-    if (!best) return choice(null, `no free agent of the queue has ${required.map(([skill, min]) => `${skill} ≥ ${min}`).join(' and ')}`);
+    if (!best) {
+      const needs = required.map(([skill, min]) => `${skill} ≥ ${min}`).join(' and ');
+      return choice(null, mode === 'required' ? `no free agent of the queue has ${needs} and speaks ${language}` : `no free agent of the queue has ${needs}`);
+    }
+    const why = language && best.speaks ? `speaks ${language}, highest skill, then longest idle` : 'highest skill, then longest idle';
     const winner = considered.find((entry) => entry.agentId === best.agent.id);
-    if (winner) winner.outcome = 'chosen: highest skill, then longest idle';
-    return choice(best.agent.id, 'highest skill, then longest idle');
+    if (winner) winner.outcome = `chosen: ${why}`;
+    for (const entry of considered) {
+      if (language && best.speaks && entry.outcome === `eligible, but ${notSpoken}`) entry.outcome = `passed over: ${notSpoken}`;
+    }
+    return choice(best.agent.id, why);
   }
 
   #passedOver(agent: BoardAgent, contact: BoardContact, now: number): string {
@@ -466,6 +558,7 @@ export class RoutingBoard {
     if (contact.step.agent) return 'not the agent it was transferred to';
     const missing = Object.entries(contact.step.skills).find(([skill, min]) => (agent.skills[skill] ?? 0) < min);
     if (missing) return `${missing[0]} ${agent.skills[missing[0]] ?? 0} < ${missing[1]}`;
+    if (contact.language && !speaks(agent, contact.language)) return `does not speak ${contact.language}`;
     return 'free, ranked lower';
   }
 
@@ -479,8 +572,10 @@ export class RoutingBoard {
   }
 
   /** Whether any signed-in agent (free or not) could ever take the contact in this step. */
-  hasEligibleAgent(step: PlanStep, channel: Channel, excluded: ReadonlySet<string>): boolean {
-    const eligible = (agent: BoardAgent | undefined) => agent !== undefined && agent.capacity[channel] > 0 && !excluded.has(agent.id);
+  hasEligibleAgent(step: PlanStep, channel: Channel, excluded: ReadonlySet<string>, language: string | null = null): boolean {
+    const mustSpeak = language && step.language === 'required' && !step.agent ? language : null;
+    const eligible = (agent: BoardAgent | undefined) =>
+      agent !== undefined && agent.capacity[channel] > 0 && !excluded.has(agent.id) && (!mustSpeak || speaks(agent, mustSpeak));
     if (step.agent) return eligible(this.#agents.get(step.agent));
     const queue = this.#queues.get(step.queue);
     if (queue && !queue.channels.includes(channel)) return false;

@@ -31,6 +31,8 @@ const FRONT_OF_LINE = 50;
 const RETELL_MS = 30_000;
 // A kick asks for a pass over every free agent; notifications carry the real changes, so one pass a second is plenty.
 const KICK_PASS_MS = 1_000;
+// Added to the priority of a contact whose first-response deadline (email, fax) passed while it waited.
+export const ESCALATION_PRIORITY = 50;
 
 /**
  * The routing engine as the rest of the hub uses it (`Dispatcher` in dispatcher.ts). Every process
@@ -72,6 +74,7 @@ interface ContactRow {
   id: string;
   status: string;
   channel: Channel;
+  language: string | null;
   queueId: string;
   queuedAt: Date | null;
   createdAt: Date;
@@ -84,12 +87,15 @@ interface ContactRow {
   heldUntilOpen: boolean | null;
   excludedAgents: string[] | null;
   offered: string[];
+  /** Email and fax: when the first answer is due, unless it was given or the contact was escalated in this wait already. */
+  responseDueAt: Date | null;
 }
 
 interface AgentRow {
   id: string;
   state: BoardAgent['state'];
   skills: unknown;
+  languages: string[];
   capacityVoice: number;
   capacityChat: number;
   capacityEmail: number;
@@ -164,7 +170,7 @@ export function createRoutingEngine(deps: {
   async function loadAgents(ids: string[] | null): Promise<string[]> {
     const filter = ids ? Prisma.sql`a.id = ANY(${ids}::uuid[])` : Prisma.sql`a.state <> 'offline'`;
     const rows = await db.$queryRaw<AgentRow[]>`
-      SELECT a.id::text AS id, a.state::text AS state, a.skills, a."capacityVoice", a."capacityChat", a."capacityEmail", a."capacityFax", a."idleSince",
+      SELECT a.id::text AS id, a.state::text AS state, a.skills, a.languages, a."capacityVoice", a."capacityChat", a."capacityEmail", a."capacityFax", a."idleSince",
              ARRAY(SELECT aq."queueId" FROM "AgentQueue" aq WHERE aq."agentId" = a.id) AS queues,
              (SELECT COALESCE(jsonb_object_agg(l.channel, l.n), '{}'::jsonb) FROM (
                 SELECT c.channel::text AS channel, count(*)::int AS n FROM "Contact" c
@@ -184,6 +190,7 @@ export function createRoutingEngine(deps: {
           state: row.state,
           queues: row.queues,
           skills: (row.skills ?? {}) as Record<string, number>,
+          languages: row.languages ?? [],
           capacity: { voice: row.capacityVoice, chat: row.capacityChat, email: row.capacityEmail, fax: row.capacityFax },
           load: { voice: 0, chat: 0, email: 0, fax: 0, ...row.load },
           idleSince: row.idleSince.getTime(),
@@ -199,11 +206,14 @@ export function createRoutingEngine(deps: {
   async function loadContacts(ids: string[] | null): Promise<string[]> {
     const filter = ids ? Prisma.sql`c.id = ANY(${ids}::uuid[])` : Prisma.sql`c.status = 'queued'`;
     const rows = await db.$queryRaw<ContactRow[]>`
-      SELECT c.id::text AS id, c.status::text AS status, c.channel::text AS channel, c."queueId", c."queuedAt", c."createdAt", c.priority,
+      SELECT c.id::text AS id, c.status::text AS status, c.channel::text AS channel, c.language, c."queueId", c."queuedAt", c."createdAt", c.priority,
              cr.plan, cr.step, cr."stepStartedAt", cr."basePriority", cr."stickyAgentId"::text AS "stickyAgentId", cr."heldUntilOpen",
              cr."excludedAgents"::text[] AS "excludedAgents",
              ARRAY(SELECT o."agentId"::text FROM "Offer" o WHERE o."contactId" = c.id
-                   AND o."createdAt" >= COALESCE(cr."planStartedAt", '-infinity'::timestamp)) AS offered
+                   AND o."createdAt" >= COALESCE(cr."planStartedAt", '-infinity'::timestamp)) AS offered,
+             CASE WHEN c."firstResponseDueAt" IS NOT NULL AND c."firstRespondedAt" IS NULL AND NOT EXISTS (
+                    SELECT 1 FROM "RoutingDecision" d WHERE d."contactId" = c.id AND d.kind = 'escalated' AND d.at >= COALESCE(c."queuedAt", c."createdAt"))
+                  THEN c."firstResponseDueAt" END AS "responseDueAt"
       FROM "Contact" c LEFT JOIN "ContactRouting" cr ON cr."contactId" = c.id
       WHERE ${filter}`;
     const found = byId(rows);
@@ -223,6 +233,7 @@ export function createRoutingEngine(deps: {
     board.removeContact(contactId);
     plans.delete(contactId);
     held.delete(contactId);
+    deadlines.remove(`e:${contactId}`);
     tracedWaiting.delete(contactId);
     deadlines.remove(`c:${contactId}`);
   }
@@ -259,7 +270,10 @@ export function createRoutingEngine(deps: {
       await recordDecisions(db, [{ contactId: row.id, kind: 'opened', step: plan.step, data: { queue: row.queueId } }]);
     }
     const excluded = new Set([...(row.excludedAgents ?? []), ...row.offered]);
-    plan = await advanceIfDue(row.id, row.channel, plan, excluded, now);
+    plan = await advanceIfDue(row.id, row.channel, row.language, plan, excluded, now);
+    if (row.responseDueAt && row.responseDueAt.getTime() <= now) plan = await escalate(row.id, plan, row.responseDueAt, now);
+    else if (row.responseDueAt) setDeadline(`e:${row.id}`, row.responseDueAt.getTime());
+    else deadlines.remove(`e:${row.id}`);
     plans.set(row.id, plan);
     const step = plan.steps[plan.step]!;
     board.upsertContact({
@@ -271,6 +285,7 @@ export function createRoutingEngine(deps: {
       step,
       stickyAgentId: row.stickyAgentId,
       excluded,
+      language: row.language,
     });
     if (step.timeoutSeconds !== null && plan.step < plan.steps.length - 1) setDeadline(`c:${row.id}`, plan.stepStartedAt + step.timeoutSeconds * 1000);
     else deadlines.remove(`c:${row.id}`);
@@ -281,15 +296,17 @@ export function createRoutingEngine(deps: {
    * Moves past targets whose time ran out, and past targets no signed-in agent could ever take
    * (wrong skills, nobody logged in), so a contact never waits where nobody can serve it.
    */
-  async function advanceIfDue(contactId: string, channel: Channel, plan: Plan, excluded: ReadonlySet<string>, now: number): Promise<Plan> {
+  async function advanceIfDue(contactId: string, channel: Channel, language: string | null, plan: Plan, excluded: ReadonlySet<string>, now: number): Promise<Plan> {
     let { step, stepStartedAt } = plan;
     const moves: Array<{ from: number; to: number; reason: string }> = [];
     while (step < plan.steps.length - 1) {
       const current = plan.steps[step]!;
       const timedOut = current.timeoutSeconds !== null && stepStartedAt + current.timeoutSeconds * 1000 <= now;
-      const unservable = !board.hasEligibleAgent(current, channel, excluded);
+      const unservable = !board.hasEligibleAgent(current, channel, excluded, language);
       if (!timedOut && !unservable) break;
-      const reason = timedOut ? `no offer accepted within ${current.timeoutSeconds} s` : 'no signed-in agent could take it (skills, channel or nobody logged in)';
+      const reason = timedOut ? `no offer accepted within ${current.timeoutSeconds} s` : current.language === 'required' && language
+          ? `no signed-in agent could take it (skills, channel, speaking ${language}, or nobody logged in)`
+          : 'no signed-in agent could take it (skills, channel or nobody logged in)';
       moves.push({ from: step, to: step + 1, reason });
       step += 1;
       stepStartedAt = now;
@@ -312,6 +329,33 @@ export function createRoutingEngine(deps: {
         moves.map((move) => ({ contactId, kind: 'step', step: move.to, data: { from: move.from, to: move.to, reason: move.reason, target: next.steps[move.to] } })),
       );
       if (plan.steps[plan.step]!.queue !== target.queue) await recordEvent(tx, contactId, 'overflowed', 'system', { from: plan.steps[plan.step]!.queue, to: target.queue });
+    });
+    return next;
+  }
+
+  /**
+   * The first-response deadline passed while the contact waited: it moves on to its plan's next
+   * target now (as a timeout would) and its priority rises, once per wait, recorded in the trace.
+   */
+  async function escalate(contactId: string, plan: Plan, dueAt: Date, now: number): Promise<Plan> {
+    const moves = plan.step < plan.steps.length - 1;
+    const next: Plan = { ...plan, basePriority: plan.basePriority + ESCALATION_PRIORITY, ...(moves ? { step: plan.step + 1, stepStartedAt: now } : {}) };
+    const target = next.steps[next.step]!;
+    const from = plan.steps[plan.step]!;
+    const priority = { from: plan.basePriority + from.priority, to: next.basePriority + target.priority };
+    await db.$transaction(async (tx) => {
+      await tx.contactRouting.upsert({
+        where: { contactId },
+        create: { contactId, plan: next.steps as unknown as Prisma.InputJsonValue, step: next.step, stepStartedAt: new Date(next.stepStartedAt), basePriority: next.basePriority },
+        update: { step: next.step, stepStartedAt: new Date(next.stepStartedAt), basePriority: next.basePriority },
+      });
+      await tx.contact.updateMany({ where: { id: contactId, status: { in: ['queued', 'offered'] } }, data: { queueId: target.queue, priority: priority.to } });
+      const reason = `first response was due at ${dueAt.toISOString()}`;
+      await recordDecisions(tx, [
+        { contactId, kind: 'escalated', step: next.step, data: { reason, dueAt: dueAt.toISOString(), priority, ...(moves ? { from: plan.step, to: next.step, target } : {}) } },
+      ]);
+      await recordEvent(tx, contactId, 'escalated', 'system', { dueAt: dueAt.toISOString(), priority: priority.to, queueId: target.queue });
+      if (from.queue !== target.queue) await recordEvent(tx, contactId, 'overflowed', 'system', { from: from.queue, to: target.queue });
     });
     return next;
   }
@@ -448,6 +492,19 @@ export function createRoutingEngine(deps: {
       if (!first || first.at > now) return;
       deadlines.remove(first.id);
       const id = first.id.slice(2);
+      if (first.id.startsWith('e:')) {
+        const contact = board.contact(id);
+        const plan = plans.get(id);
+        if (!contact || !plan) continue;
+        const next = await escalate(id, plan, new Date(first.at), now);
+        plans.set(id, next);
+        const step = next.steps[next.step]!;
+        board.upsertContact({ ...contact, step, stepIndex: next.step, priority: next.basePriority + step.priority });
+        if (step.timeoutSeconds !== null && next.step < next.steps.length - 1) setDeadline(`c:${id}`, next.stepStartedAt + step.timeoutSeconds * 1000);
+        else deadlines.remove(`c:${id}`);
+        touchedContacts.add(id);
+        continue;
+      }
       if (first.id.startsWith('a:')) {
         const agent = board.agent(id);
         if (agent) {
@@ -459,7 +516,7 @@ export function createRoutingEngine(deps: {
       const contact = board.contact(id);
       const plan = plans.get(id);
       if (!contact || !plan) continue;
-      const next = await advanceIfDue(id, contact.channel, plan, contact.excluded, now);
+      const next = await advanceIfDue(id, contact.channel, contact.language ?? null, plan, contact.excluded, now);
       plans.set(id, next);
       const step = next.steps[next.step]!;
       board.upsertContact({ ...contact, step, stepIndex: next.step, priority: next.basePriority + step.priority });

@@ -18,15 +18,29 @@ export interface OfferFacts {
 const TRANSCRIPT_FOR_NEXT_AGENT = 20;
 const MESSAGE_PREVIEW = 2_000;
 
-/** Earlier agents' transfers of this contact, oldest first, with their notes (one small query per offer). */
+/**
+ * Earlier hand-overs of this contact, oldest first, with their notes (one small query per offer):
+ * agents' transfers and supervisors' reassignments both re-queue it, and the next agent reads both.
+ */
 export async function transfersOf(db: Database, contactId: string): Promise<TransferRecord[]> {
-  const events = await db.$queryRaw<Array<{ at: Date; data: Record<string, unknown> }>>`
-    SELECT at, data FROM "ContactEvent" WHERE "contactId" = ${contactId}::uuid AND type = 'transferred' ORDER BY id`;
+  const events = await db.$queryRaw<Array<{ at: Date; type: string; data: Record<string, unknown> }>>`
+    SELECT at, type, data FROM "ContactEvent" WHERE "contactId" = ${contactId}::uuid AND type IN ('transferred', 'reassigned') ORDER BY id`;
   return events.map((event) => {
-    const data = event.data as { fromAgentId?: string; fromAgentName?: string; toQueue?: string; toAgentId?: string; toAgentName?: string; note?: string | null };
+    const data = event.data as {
+      fromAgentId?: string;
+      fromAgentName?: string;
+      by?: string;
+      byName?: string;
+      toQueue?: string;
+      toAgentId?: string;
+      toAgentName?: string;
+      note?: string | null;
+    };
+    const reassigned = event.type === 'reassigned';
     return {
       at: event.at.toISOString(),
-      from: { agentId: data.fromAgentId ?? null, name: data.fromAgentName ?? null },
+      kind: reassigned ? 'reassigned' : 'transferred',
+      from: reassigned ? { agentId: data.by ?? null, name: data.byName ?? null } : { agentId: data.fromAgentId ?? null, name: data.fromAgentName ?? null },
       to: data.toAgentId ? { agentId: data.toAgentId, name: data.toAgentName ?? null } : { queue: data.toQueue ?? null },
       note: data.note ?? null,
     };

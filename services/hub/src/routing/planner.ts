@@ -21,8 +21,8 @@ export interface Placement {
   stickyAgentId: string | null;
   /** Set when the first target's queue is closed: what happens instead, and what the customer is told. */
   closed: { action: ClosedAction; text: string } | null;
-  /** Targets dropped because their queue does not serve the contact's channel. */
-  dropped: Array<{ queue: string; via: string }>;
+  /** Targets skipped because their queue does not serve the contact's channel, with the reason for the trace. */
+  dropped: Array<{ queue: string; via: string; reason: string }>;
   facts: ContactFacts;
 }
 
@@ -115,7 +115,9 @@ export function createPlanner(deps: { db: Database; rules: RuleBook; notifier: N
       const settings = await loadQueueSettings(db, [...new Set([facts.queue, ...plan.steps.map((step) => step.queue)])]);
       const serves = (step: PlanStep) => settings.get(step.queue)?.channels.includes(facts.channel) ?? false;
       let steps = plan.steps.filter(serves);
-      const dropped = plan.steps.filter((step) => !serves(step)).map((step) => ({ queue: step.queue, via: step.via }));
+      const dropped = plan.steps
+        .filter((step) => !serves(step))
+        .map((step) => ({ queue: step.queue, via: step.via, reason: `skipped: queue ${step.queue} does not take ${facts.channel}` }));
       if (steps.length === 0) steps = [plainStep(facts.queue, 'the queue it arrived for (no target serves this channel)')];
       const first = steps[0]!;
       const queue = settings.get(first.queue);

@@ -1,4 +1,4 @@
-import { SentralError } from '@sentral/contract';
+import { SentralError, type Channel } from '@sentral/contract';
 import type { Database, Prisma } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import { refuseCatastrophicPatterns, withoutCatastrophicPatterns } from './regex-safety.ts';
@@ -43,11 +43,15 @@ export function createRuleBook(db: Database, logger?: Logger): RuleBook {
   async function validate(raw: unknown): Promise<RuleSet> {
     const agentIds = referencedAgents(raw);
     const [queues, agents] = await Promise.all([
-      db.queue.findMany({ select: { id: true } }),
+      db.queue.findMany({ select: { id: true, channels: true } }),
       agentIds.length ? db.agent.findMany({ where: { id: { in: agentIds } }, select: { id: true } }) : Promise.resolve([]),
     ]);
     try {
-      const ruleSet = parseRuleSet(raw, { queues: new Set(queues.map((q) => q.id)), agents: new Set(agents.map((a) => a.id)) });
+      const ruleSet = parseRuleSet(raw, {
+        queues: new Set(queues.map((q) => q.id)),
+        agents: new Set(agents.map((a) => a.id)),
+        queueChannels: new Map(queues.map((q) => [q.id, q.channels as Channel[]])),
+      });
       await refuseCatastrophicPatterns(ruleSet);
       return ruleSet;
     } catch (error) {

@@ -176,6 +176,43 @@ describe('a rule set that cannot take effect', () => {
     expect(problem(filter({ attribute: 'channel', op: 'exists' }, [{ queue: 'support', skills: { sales: 9 } }]))).toBe('filters[0].targets[0].skills.sales: must be a whole number from 1 to 5');
   });
 
+  it('takes a language rule per target and refuses an unknown one', () => {
+    const strict = parseRuleSet(filter({ attribute: 'language', op: 'eq', value: 'da' }, [{ queue: 'support', language: 'required' }]), known);
+    expect(planFor(strict, facts({ language: 'da' })).steps[0]).toMatchObject({ queue: 'support', language: 'required' });
+    expect(problem(filter({ attribute: 'channel', op: 'exists' }, [{ queue: 'support', language: 'always' }]))).toBe(
+      "filters[0].targets[0].language: must be one of preferred, required (the contact's language is preferred when absent)",
+    );
+  });
+
+  it('refuses a target whose queue cannot take the only channels its filter matches, and lets uncertain ones through', () => {
+    const queueChannels = new Map<string, Array<'voice' | 'chat' | 'email' | 'fax'>>([
+      ['support', ['voice', 'chat', 'email']],
+      ['billing', ['email', 'fax']],
+      ['vip', ['voice']],
+    ]);
+    const withChannels = { ...known, queueChannels };
+    const refused = (raw: unknown) => {
+      try {
+        parseRuleSet(raw, withChannels);
+      } catch (error) {
+        if (error instanceof RuleSetError) return error.message;
+        throw error;
+      }
+      return null;
+    };
+    expect(refused(filter({ attribute: 'channel', op: 'eq', value: 'chat' }, [{ queue: 'support', timeoutSeconds: 30 }, { queue: 'billing' }]))).toBe(
+      'filters[0].targets[1].queue: queue "billing" does not take chat (it takes email, fax), and filter "f" matches only chat',
+    );
+    expect(refused(filter({ all: [{ attribute: 'channel', op: 'in', value: ['chat', 'voice'] }, { attribute: 'language', op: 'eq', value: 'da' }] }, [{ queue: 'billing' }]))).toMatch(
+      /^filters\[0\]\.targets\[0\]\.queue: queue "billing" does not take voice or chat/,
+    );
+    expect(refused(filter({ not: { attribute: 'channel', op: 'ne', value: 'voice' } }, [{ queue: 'billing' }]))).toMatch(/does not take voice/);
+    // Not certain: the filter matches email too, or says nothing about the channel.
+    expect(refused(filter({ attribute: 'channel', op: 'in', value: ['chat', 'email'] }, [{ queue: 'billing' }]))).toBeNull();
+    expect(refused(filter({ attribute: 'language', op: 'eq', value: 'da' }, [{ queue: 'vip' }]))).toBeNull();
+    expect(refused(filter({ any: [{ attribute: 'channel', op: 'eq', value: 'chat' }, { attribute: 'subject', op: 'exists' }] }, [{ queue: 'vip' }]))).toBeNull();
+  });
+
   it('refuses two filters with one name and fields it does not know', () => {
     const twice = { name: 'same', when: { attribute: 'channel', op: 'exists' }, targets: [{ queue: 'support' }] };
     expect(problem({ filters: [twice, twice] })).toBe('filters[1].name: another filter is already called "same"');

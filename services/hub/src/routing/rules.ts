@@ -27,7 +27,12 @@ export interface Target {
   priority?: number;
   /** How long this target waits for an accepted offer before the next one; absent on the last: no limit. */
   timeoutSeconds?: number;
+  /** The contact's language: preferred (default: a free agent speaking it goes first) or required (only speakers). */
+  language?: LanguageRule;
 }
+
+export const languageRules = ['preferred', 'required'] as const;
+export type LanguageRule = (typeof languageRules)[number];
 
 export interface Filter {
   name: string;
@@ -65,6 +70,8 @@ export interface PlanStep {
   agent: string | null;
   priority: number;
   timeoutSeconds: number | null;
+  /** Absent in plans stored before languages counted: preferred. */
+  language?: LanguageRule;
   via: string;
 }
 
@@ -162,6 +169,40 @@ export class RuleSetError extends Error {
 export interface KnownReferences {
   queues: ReadonlySet<string>;
   agents: ReadonlySet<string>;
+  /** The channels each queue takes; when given, a target that can never take what its filter matches is refused. */
+  queueChannels?: ReadonlyMap<string, readonly Channel[]>;
+}
+
+/**
+ * The channels a contact matching `condition` can be on, when the condition says so for certain
+ * (`exact`: the condition is nothing but a channel test, so its negation is known too).
+ */
+function channelsOf(condition: Condition): { channels: ReadonlySet<Channel>; exact: boolean } {
+  const every = { channels: new Set<Channel>(channels), exact: false };
+  if ('all' in condition) {
+    const parts = condition.all.map(channelsOf);
+    return { channels: new Set(channels.filter((channel) => parts.every((part) => part.channels.has(channel)))), exact: parts.every((part) => part.exact) };
+  }
+  if ('any' in condition) {
+    const parts = condition.any.map(channelsOf);
+    return { channels: new Set(channels.filter((channel) => parts.some((part) => part.channels.has(channel)))), exact: parts.every((part) => part.exact) };
+  }
+  if ('not' in condition) {
+    const inner = channelsOf(condition.not);
+    return inner.exact ? { channels: new Set(channels.filter((channel) => !inner.channels.has(channel))), exact: true } : every;
+  }
+  if (condition.attribute !== 'channel') return every;
+  const listed = (condition.op === 'eq' || condition.op === 'ne' ? [condition.value] : Array.isArray(condition.value) ? condition.value : []).map((value) => String(value).toLowerCase());
+  switch (condition.op) {
+    case 'eq':
+    case 'in':
+      return { channels: new Set(channels.filter((channel) => listed.includes(channel))), exact: true };
+    case 'ne':
+    case 'notIn':
+      return { channels: new Set(channels.filter((channel) => !listed.includes(channel))), exact: true };
+    default:
+      return every;
+  }
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -266,7 +307,7 @@ function checkOperand(spec: AttributeSpec, attribute: string, op: ConditionOp, v
 
 function parseTarget(raw: unknown, path: string, known: KnownReferences): Target {
   if (!isObject(raw)) throw new RuleSetError(path, 'must be an object with a queue');
-  onlyKeys(raw, ['queue', 'skills', 'preferredAgents', 'priority', 'timeoutSeconds'], path);
+  onlyKeys(raw, ['queue', 'skills', 'preferredAgents', 'priority', 'timeoutSeconds', 'language'], path);
   const queue = raw['queue'];
   if (typeof queue !== 'string') throw new RuleSetError(`${path}.queue`, 'must be a queue id');
   if (!known.queues.has(queue)) throw new RuleSetError(`${path}.queue`, `unknown queue "${queue}"`);
@@ -291,6 +332,13 @@ function parseTarget(raw: unknown, path: string, known: KnownReferences): Target
   }
   if (raw['priority'] !== undefined) target.priority = integer(raw['priority'], `${path}.priority`, -1000, 1000);
   if (raw['timeoutSeconds'] !== undefined) target.timeoutSeconds = integer(raw['timeoutSeconds'], `${path}.timeoutSeconds`, 1, 86_400);
+  if (raw['language'] !== undefined) {
+    const language = raw['language'];
+    if (typeof language !== 'string' || !(languageRules as readonly string[]).includes(language)) {
+      throw new RuleSetError(`${path}.language`, `must be one of ${languageRules.join(', ')} (the contact's language is preferred when absent)`);
+    }
+    target.language = language as LanguageRule;
+  }
   return target;
 }
 
@@ -333,6 +381,19 @@ export function parseRuleSet(raw: unknown, known: KnownReferences): RuleSet {
       throw new RuleSetError(`${path}.targets`, 'must be a list of 1 to 10 targets');
     }
     const targets = rawTargets.map((target, t) => parseTarget(target, `${path}.targets[${t}]`, known));
+    if (known.queueChannels) {
+      // Refused only where the filter makes it certain; otherwise the planner skips the target and says so in the trace.
+      const matched = [...channelsOf(when).channels];
+      targets.forEach((target, t) => {
+        const takes = known.queueChannels!.get(target.queue) ?? [];
+        if (matched.length > 0 && !matched.some((channel) => takes.includes(channel))) {
+          throw new RuleSetError(
+            `${path}.targets[${t}].queue`,
+            `queue "${target.queue}" does not take ${matched.join(' or ')} (it takes ${takes.join(', ') || 'no channel'}), and filter "${name}" matches only ${matched.join(', ')}`,
+          );
+        }
+      });
+    }
     targets.slice(0, -1).forEach((target, t) => {
       if (target.timeoutSeconds === undefined) {
         throw new RuleSetError(`${path}.targets[${t}].timeoutSeconds`, 'only the last target may wait without a timeout (the ones after it could never be reached)');
@@ -477,6 +538,7 @@ export function planFor(ruleSet: RuleSet, facts: ContactFacts): { filter: string
         agent: null,
         priority: target.priority ?? 0,
         timeoutSeconds: target.timeoutSeconds ?? null,
+        ...(target.language ? { language: target.language } : {}),
         via: `filter "${filter.name}", target ${i + 1}`,
       }))
     : [plainStep(ruleSet.defaultQueue ?? facts.queue, ruleSet.defaultQueue ? 'default queue (no filter matched)' : 'the queue it arrived for (no filter matched)')];

@@ -68,12 +68,13 @@ export async function transferContact(
  * Puts a contact back in line with a new plan, starting at its first step: offers made before
  * now no longer exclude their agents, only `excludedAgents` does. The queued time stays, so the
  * customer keeps the time already waited. For anything that re-routes a contact (a transfer, a
- * supervisor moving it); call inside the transaction that holds the contact's row.
+ * supervisor moving it, a reply re-opening an ended conversation); call inside the transaction
+ * that holds the contact's row.
  */
 export async function requeueWithPlan(
   tx: Prisma.TransactionClient,
   contactId: string,
-  plan: { steps: PlanStep[]; basePriority: number; excludedAgents: string[] },
+  plan: { steps: PlanStep[]; basePriority: number; excludedAgents: string[]; stickyAgentId?: string | null },
 ): Promise<PlanStep> {
   const first = plan.steps[0]!;
   const now = new Date();
@@ -84,7 +85,7 @@ export async function requeueWithPlan(
     stepStartedAt: now,
     planStartedAt: now,
     basePriority: plan.basePriority,
-    stickyAgentId: null,
+    stickyAgentId: plan.stickyAgentId ?? null,
     excludedAgents: plan.excludedAgents,
     heldUntilOpen: false,
   };

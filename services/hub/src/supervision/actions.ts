@@ -7,6 +7,7 @@ import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import { recordDecisions } from '../routing/claim.ts';
 import { plainStep, withOverflow, type PlanStep } from '../routing/rules.ts';
+import { requeueWithPlan } from '../routing/transfer.ts';
 
 /** What a supervisor does about what the wallboard shows; every action is written to the audit log. */
 export interface SupervisorActions {
@@ -79,25 +80,14 @@ export function createSupervisorActions(deps: {
           ];
           target = { toAgentId: agent.id, toAgentName: agent.name };
         }
-        const first = steps[0]!;
         const routing = await tx.contactRouting.findUnique({ where: { contactId }, select: { basePriority: true, excludedAgents: true } });
-        const basePriority = routing?.basePriority ?? contact.priority;
-        const now = new Date();
-        // The wait goes on: queuedAt stays, so the customer keeps the time waited and the figures stay honest.
-        await tx.contact.update({ where: { id: contactId }, data: { status: 'queued', agentId: null, queueId: first.queue, priority: basePriority + first.priority } });
-        const plan = {
-          plan: steps as unknown as Prisma.InputJsonValue,
-          step: 0,
-          stepStartedAt: now,
-          planStartedAt: now,
-          basePriority,
-          stickyAgentId: null,
-          // The supervisor's choice overrides an earlier refusal by the same agent.
+        // The wait goes on (queuedAt stays), and the supervisor's choice overrides an earlier refusal by the same agent.
+        const first = await requeueWithPlan(tx, contactId, {
+          steps,
+          basePriority: routing?.basePriority ?? contact.priority,
           excludedAgents: (routing?.excludedAgents ?? []).filter((id) => !('agentId' in to) || id !== to.agentId),
-          heldUntilOpen: false,
-        };
-        await tx.contactRouting.upsert({ where: { contactId }, create: { contactId, ...plan }, update: plan });
-        const data = { fromQueue: contact.queueId, ...target, by: supervisor.id, note: note ?? null };
+        });
+        const data = { fromQueue: contact.queueId, ...target, by: supervisor.id, byName: supervisor.name, note: note ?? null };
         await recordEvent(tx, contactId, 'reassigned', supervisorActor(supervisor), data);
         await recordDecisions(tx, [{ contactId, kind: 'reassigned', step: 0, agentId: null, data: { ...data, steps } }]);
         await tx.auditLog.create({ data: { actorId: supervisor.id, action: 'contact.reassign', entity: 'contact', entityId: contactId, data } });
