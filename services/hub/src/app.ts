@@ -39,6 +39,11 @@ import { createConversations } from './pipeline/conversations.ts';
 import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
+import type { KnowledgeBase } from '@sentral/contract';
+import { createArticles } from './knowledge-base/articles.ts';
+import { createKnowledgeBase } from './knowledge-base/search.ts';
+import { knowledgeBaseRoutes } from './http/kb-routes.ts';
+import { createIntentClassifier, type TrainedIntents } from './self-service/intents/classifier.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -59,6 +64,10 @@ export interface App {
   start(): Promise<number | null>;
   /** HTTP first, then workers, then queues and connections: nothing half-done is left behind. */
   stop(): Promise<void>;
+  /** Published articles by search, for a bot to answer from (the `KnowledgeBase` port). */
+  knowledgeBase: KnowledgeBase;
+  /** The intent classifier a bot reads customers' texts with (the `IntentClassifier` port); `warm()` trains it. */
+  intents: TrainedIntents;
 }
 
 const webAgentDir = fileURLToPath(new URL('../../../web-agent/dist/', import.meta.url));
@@ -108,6 +117,13 @@ export function createApp(deps: AppDeps): App {
     realtime: { namespace: (name: string) => io.of(name) },
   }));
 
+  const articles = createArticles(db);
+  const knowledgeBase = createKnowledgeBase(db);
+  const intents = createIntentClassifier({
+    articleTitles: async (language) => (await knowledgeBase.publishedTitles(language)).map((article) => article.title),
+    onError: (error) => logger.warn({ err: error }, 'intent training failed'),
+  });
+
   const wallboard = createWallboard({ db, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds });
   const supervision = createSupervisorActions({ db, work, dispatcher, notifier, connectorFor: (channel) => registry.forChannel(channel) });
 
@@ -116,6 +132,8 @@ export function createApp(deps: AppDeps): App {
   return {
     httpServer,
     io,
+    knowledgeBase,
+    intents,
     async start() {
       let port: number | null = null;
       if (httpServer) {
@@ -125,6 +143,7 @@ export function createApp(deps: AppDeps): App {
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
+          ...knowledgeBaseRoutes({ articles, knowledgeBase, limits }),
         ];
         const http = createHttpApp({
           routes,
@@ -186,6 +205,7 @@ export function createApp(deps: AppDeps): App {
         httpServer.closeAllConnections();
       }
       for (const stop of stoppers.reverse()) await stop();
+      await intents.stop();
       // Work already under way finishes before the connections it uses are closed.
       await dispatcher.settle();
       await registry.stopAll();

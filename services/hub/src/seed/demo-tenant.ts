@@ -3,6 +3,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import type { Prisma, PrismaClient } from '../../../../prisma/generated/client.ts';
 import { assignSegments } from './segments.ts';
 import { seedSelfService } from './self-service.ts';
+import { seedKnowledgeBase } from './knowledge-base.ts';
 
 export interface SeedDemoTenantOptions {
   /** Number of customers to create; 3000 unless given. */
@@ -92,6 +93,7 @@ export async function seedDemoTenant(db: PrismaClient, opts: SeedDemoTenantOptio
       await tx.agent.createMany({ data: tenant.agents });
       await tx.agentQueue.createMany({ data: tenant.agentQueues });
       await seedSelfService(tx, new Date());
+      await seedKnowledgeBase(tx, new Date());
       return { seeded: true, customers: tenant.customers.length, agents: tenant.agents.length };
     },
     { maxWait: 30_000, timeout: 120_000 },
