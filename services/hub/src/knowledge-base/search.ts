@@ -12,6 +12,17 @@ const SNIPPET_WORDS = 30;
 /** Query words at least this long also try their first letters against titles and tags: Norwegian and Danish glue words into compounds ("returfrist"). */
 const COMPOUND_MIN_LENGTH = 8;
 const COMPOUND_PREFIX_LENGTH = 5;
+/** Title (A) counts most, then tags and category (B), then the body (C). */
+const RANK_WEIGHTS = `'{0.1, 0.3, 0.6, 1.0}'::float4[]`;
+/** How much a title's trigram closeness to a query word adds to the full-text rank. */
+const TRIGRAM_WEIGHT = 0.4;
+/** Rows each way (full text, title trigrams) that are scored together. */
+const CANDIDATES = 50;
+
+/** A lexeme as a tsquery operand: quoted, with quotes and backslashes escaped. */
+function tsqueryLiteral(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
 
 /** The words of a query as the search uses them: lower case, letters and digits only, a bounded number. */
 export function queryWords(query: string): string[] {
@@ -47,38 +58,52 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
       const words = queryWords(query);
       if (words.length === 0) return [];
       const take = Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit)));
-      // Trigram only for words long enough to have a meaningful shape; one OR'ed term per word keeps the index usable.
-      const fuzzyWords = words.filter((word) => word.length >= 4);
-      const fuzzyParams = fuzzyWords.map((_, index) => `$${5 + index}`);
-      const fuzzyMatch = fuzzyParams.length ? ` OR ${fuzzyParams.map((param) => `${param} <% a."title"`).join(' OR ')}` : '';
+      // Stop words ("hvor", "er", "the") carry no meaning; the rest become accent-folded stems.
+      const terms = await db.$queryRawUnsafe<Array<{ word: string; lexemes: string[] }>>(
+        `SELECT w."word", ARRAY(SELECT l."lexeme" FROM unnest(to_tsvector(sentral_kb_config($2), w."word")) AS l) AS "lexemes"
+         FROM unnest($1::text[]) AS w("word") WHERE to_tsvector($3::regconfig, w."word") <> ''::tsvector`,
+        words,
+        language,
+        STOPWORD_CONFIG[language],
+      );
+      const lexemes = [...new Set(terms.flatMap((term) => term.lexemes))];
+      const alternatives = [
+        ...lexemes.map((lexeme) => `${tsqueryLiteral(lexeme)}${lexeme.length >= 3 ? ':*' : ''}`),
+        ...lexemes.filter((lexeme) => lexeme.length >= COMPOUND_MIN_LENGTH).map((lexeme) => `${tsqueryLiteral(lexeme.slice(0, COMPOUND_PREFIX_LENGTH))}:*AB`),
+      ];
+      const tsquery = alternatives.length ? [...new Set(alternatives)].join(' | ') : null;
+      // Trigram only for meaningful words long enough to have a shape; one OR'ed term per word keeps the index usable.
+      const fuzzyWords = terms.map((term) => term.word).filter((word) => word.length >= 4);
+      if (!tsquery && fuzzyWords.length === 0) return [];
+      const fuzzyParams = fuzzyWords.map((_, index) => `$${4 + index}`);
       const fuzzyScore = fuzzyParams.length ? `GREATEST(${fuzzyParams.map((param) => `word_similarity(${param}, a."title")`).join(', ')})` : '0';
+      // Ranking every row that shares a stem would cost a trigram comparison each: only the best full-text
+      // matches and the titles close to a word are scored together.
       const sql = `
-WITH terms AS (
-  SELECT DISTINCT l.lexeme
-  FROM unnest($1::text[]) AS w(word)
-  CROSS JOIN LATERAL unnest(to_tsvector(sentral_kb_config($2), w.word)) AS l
-  WHERE to_tsvector($3::regconfig, w.word) <> ''::tsvector
+WITH fts AS (
+  SELECT a."id" FROM "KbArticle" a
+  WHERE $1::tsquery IS NOT NULL AND a."language" = $2 AND a."status" = 'published' AND a."searchVector" @@ $1::tsquery
+  ORDER BY ts_rank(${RANK_WEIGHTS}, a."searchVector", $1::tsquery, 1) DESC
+  LIMIT ${CANDIDATES}
 ),
-q AS (
-  SELECT NULLIF(concat_ws(' | ',
-    (SELECT string_agg(quote_literal(lexeme) || CASE WHEN length(lexeme) >= 3 THEN ':*' ELSE '' END, ' | ') FROM terms),
-    (SELECT string_agg(quote_literal(left(lexeme, ${COMPOUND_PREFIX_LENGTH})) || ':*AB', ' | ') FROM terms WHERE length(lexeme) >= ${COMPOUND_MIN_LENGTH})
-  ), '')::tsquery AS query
+fuzzy AS (
+  SELECT a."id" FROM "KbArticle" a
+  WHERE a."language" = $2 AND a."status" = 'published' AND (${fuzzyParams.length ? fuzzyParams.map((param) => `${param} <% a."title"`).join(' OR ') : 'false'})
+  LIMIT ${CANDIDATES}
 ),
 hits AS (
-  SELECT a."id", a."slug", a."title", a."language", a."body",
-    COALESCE(ts_rank('{0.1, 0.3, 0.6, 1.0}', a."searchVector", q.query, 1), 0) + 0.4 * ${fuzzyScore} AS score
-  FROM "KbArticle" a, q
-  WHERE a."language" = $2 AND a."status" = 'published'
-    AND (a."searchVector" @@ q.query${fuzzyMatch})
+  SELECT a."id", a."slug", a."title", a."language", a."body", a."updatedAt",
+    COALESCE(ts_rank(${RANK_WEIGHTS}, a."searchVector", $1::tsquery, 1), 0) + ${TRIGRAM_WEIGHT} * ${fuzzyScore} AS score
+  FROM "KbArticle" a
+  WHERE a."id" IN (SELECT "id" FROM fts UNION SELECT "id" FROM fuzzy)
   ORDER BY score DESC, a."updatedAt" DESC
-  LIMIT $4
+  LIMIT $3
 )
 SELECT h."id", h."slug", h."title", h."language", h."body",
-  COALESCE(ts_headline(sentral_kb_config($2), h."body", q.query, 'StartSel="",StopSel="",MaxWords=${SNIPPET_WORDS},MinWords=12,MaxFragments=1'), '') AS headline
-FROM hits h, q
-ORDER BY h.score DESC, h."slug"`;
-      const rows = await db.$queryRawUnsafe<HitRow[]>(sql, words, language, STOPWORD_CONFIG[language], take, ...fuzzyWords);
+  CASE WHEN $1::tsquery IS NULL THEN '' ELSE ts_headline(sentral_kb_config($2), h."body", $1::tsquery, 'StartSel="",StopSel="",MaxWords=${SNIPPET_WORDS},MinWords=12,MaxFragments=1') END AS headline
+FROM hits h
+ORDER BY h.score DESC, h."updatedAt" DESC`;
+      const rows = await db.$queryRawUnsafe<HitRow[]>(sql, tsquery, language, take, ...fuzzyWords);
       return rows.map((row): ArticleHit => ({
         id: row.id,
         slug: row.slug,
