@@ -93,7 +93,15 @@ export function MessageList(props: { contact: DeskContact; customerLabel: string
  * The reply field. In chat, Enter sends and Shift+Enter breaks the line; in email and fax
  * (longer texts) Ctrl+Enter sends. Canned answers are in the customer's language.
  */
-export function Composer(props: { contact: DeskContact; multiline?: boolean; label: string; sendLabel: string; onSend(text: string): void }) {
+export function Composer(props: {
+  contact: DeskContact;
+  multiline?: boolean;
+  label: string;
+  sendLabel: string;
+  onSend(text: string): void;
+  /** Shown beside the reply field; `insert` adds text to the reply (e.g. article suggestions). */
+  aside?: (insert: (text: string) => void) => ReactNode;
+}) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const field = useRef<HTMLTextAreaElement>(null);
@@ -135,6 +143,10 @@ export function Composer(props: { contact: DeskContact; multiline?: boolean; lab
           </button>
         ))}
       </div>
+      {props.aside?.((addition) => {
+        setText((current) => (current ? `${current} ${addition}` : addition));
+        field.current?.focus();
+      })}
       <div className="composer-row">
         <textarea
           ref={field}

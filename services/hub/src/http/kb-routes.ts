@@ -30,7 +30,7 @@ export function knowledgeBaseRoutes(deps: { articles: Articles; knowledgeBase: K
     defineRoute({
       method: 'get',
       path: '/api/kb/search',
-      summary: 'Search published knowledge-base articles of one language (public, rate-limited per client address)',
+      summary: 'Search published knowledge-base articles of one language (public, rate-limited per client address unless signed in)',
       access: 'public',
       query: z.object({
         q: z.string().trim().min(1, 'is required').max(MAX_QUERY_LENGTH),
@@ -38,8 +38,9 @@ export function knowledgeBaseRoutes(deps: { articles: Articles; knowledgeBase: K
         limit: z.coerce.number().int().min(1).max(20).optional(),
       }),
       responses: { 200: '[{"id","slug","title","language","snippet","url"}] best first; snippet is plain text', 429: 'Too many searches from this address' },
-      async handler({ query, req }) {
-        await limits.consume('kb:search:address', clientAddress(req.ip));
+      async handler({ query, req, caller }) {
+        // Agents' article suggestions come from one office address; the per-address limit is for the public.
+        if (caller?.kind !== 'agent') await limits.consume('kb:search:address', clientAddress(req.ip));
         return { body: await knowledgeBase.search(query.q, query.language, query.limit ?? SEARCH_RESULTS) };
       },
     }),

@@ -8,7 +8,8 @@ const STOPWORD_CONFIG: Record<Language, string> = { nb: 'norwegian', da: 'danish
 export const MAX_QUERY_LENGTH = 200;
 const MAX_WORDS = 12;
 const MAX_LIMIT = 20;
-const SNIPPET_WORDS = 30;
+/** A snippet is the article's opening, whole sentences up to about this many characters. */
+const SNIPPET_CHARACTERS = 240;
 /** Query words at least this long also try their first letters against titles and tags: Norwegian and Danish glue words into compounds ("returfrist"). */
 const COMPOUND_MIN_LENGTH = 8;
 const COMPOUND_PREFIX_LENGTH = 5;
@@ -40,7 +41,6 @@ interface HitRow {
   title: string;
   language: string;
   body: string;
-  headline: string;
 }
 
 /**
@@ -99,8 +99,7 @@ hits AS (
   ORDER BY score DESC, a."updatedAt" DESC
   LIMIT $3
 )
-SELECT h."id", h."slug", h."title", h."language", h."body",
-  CASE WHEN $1::tsquery IS NULL THEN '' ELSE ts_headline(sentral_kb_config($2), h."body", $1::tsquery, 'StartSel="",StopSel="",MaxWords=${SNIPPET_WORDS},MinWords=12,MaxFragments=1') END AS headline
+SELECT h."id", h."slug", h."title", h."language", h."body"
 FROM hits h
 ORDER BY h.score DESC, h."updatedAt" DESC`;
       const rows = await db.$queryRawUnsafe<HitRow[]>(sql, tsquery, language, take, ...fuzzyWords);
@@ -109,7 +108,7 @@ ORDER BY h.score DESC, h."updatedAt" DESC`;
         slug: row.slug,
         title: row.title,
         language: row.language as Language,
-        snippet: snippetOf(row.headline || row.body),
+        snippet: snippetOf(row.body),
         url: `${helpPath}/${row.language}/${row.slug}`,
       }));
     },
@@ -119,8 +118,21 @@ ORDER BY h.score DESC, h."updatedAt" DESC`;
   };
 }
 
-function snippetOf(markdownExcerpt: string): string {
-  const text = plainText(markdownExcerpt);
-  const words = text.split(' ');
-  return words.length > SNIPPET_WORDS ? `${words.slice(0, SNIPPET_WORDS).join(' ')} …` : text;
+/**
+ * The article's opening as plain text: articles lead with the answer, and an agent can put the opening into
+ * a reply as it stands. Whole sentences where they fit, else cut at a word.
+ */
+export function snippetOf(markdown: string): string {
+  // Headings are not sentences: left out, they cannot run into the text that follows them.
+  const blocks = markdown.slice(0, 8 * SNIPPET_CHARACTERS).split(/\n\s*\n/).filter((block) => !/^\s*#/.test(block));
+  const text = plainText(blocks.join('\n\n'));
+  if (text.length <= SNIPPET_CHARACTERS) return text;
+  const sentences = text.match(/[^.!?]+[.!?]+(\s|$)/g) ?? [];
+  let snippet = '';
+  for (const sentence of sentences) {
+    if ((snippet + sentence).length > SNIPPET_CHARACTERS) break;
+    snippet += sentence;
+  }
+  if (snippet.trim()) return snippet.trim();
+  return `${text.slice(0, SNIPPET_CHARACTERS).replace(/\s+\S*$/, '')} …`;
 }
