@@ -20,6 +20,21 @@ const TRIGRAM_WEIGHT = 0.4;
 /** Rows each way (full text, title trigrams) that are scored together. */
 const CANDIDATES = 50;
 
+/**
+ * Where a compound may be split, longest first part first: "leveringstid" → levering|stid, levering|tid (a linking
+ * s or e belongs to neither word), leverin|gstid … Both parts have at least 4 letters.
+ */
+export function compoundSplits(word: string): Array<[string, string]> {
+  const splits: Array<[string, string]> = [];
+  for (let at = word.length - 4; at >= 4; at--) {
+    const left = word.slice(0, at);
+    const right = word.slice(at);
+    splits.push([left, right]);
+    if ((right.startsWith('s') || right.startsWith('e')) && right.length > 4) splits.push([left, right.slice(1)]);
+  }
+  return splits;
+}
+
 /** A lexeme as a tsquery operand: quoted, with quotes and backslashes escaped. */
 function tsqueryLiteral(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -53,30 +68,62 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
   publishedTitles(language: Language): Promise<Array<{ slug: string; title: string }>>;
 } {
   const helpPath = options.helpPath ?? '/help';
+
+  /** Each word's accent-folded stems and whether any article contains them; stop words left out when asked. */
+  async function stems(pieces: string[], language: Language, dropStopWords: boolean): Promise<Array<{ word: string; lexemes: string[]; known: boolean }>> {
+    if (pieces.length === 0) return [];
+    return db.$queryRawUnsafe(
+      `SELECT w."word", s."lexemes",
+         EXISTS (SELECT 1 FROM "KbArticle" k WHERE k."searchVector" @@ NULLIF(array_to_string(ARRAY(SELECT quote_literal(x) FROM unnest(s."lexemes") AS x), ' | '), '')::tsquery) AS "known"
+       FROM unnest($1::text[]) AS w("word")
+       CROSS JOIN LATERAL (SELECT ARRAY(SELECT l."lexeme" FROM unnest(to_tsvector(sentral_kb_config($2), w."word")) AS l) AS "lexemes") AS s
+       WHERE $3::regconfig IS NULL OR to_tsvector($3::regconfig, w."word") <> ''::tsvector`,
+      pieces,
+      language,
+      dropStopWords ? STOPWORD_CONFIG[language] : null,
+    );
+  }
+
+  /** The stems of the best split of each compound: both parts known words, the longer first part preferred. */
+  async function compoundParts(compounds: string[], language: Language): Promise<string[]> {
+    const splits = compounds.map((word) => compoundSplits(word));
+    const pieces = [...new Set(splits.flat(2))];
+    if (pieces.length === 0) return [];
+    const known = new Map((await stems(pieces, language, false)).filter((piece) => piece.known).map((piece) => [piece.word, piece.lexemes]));
+    return splits.flatMap((candidates) => {
+      const best = candidates.find(([left, right]) => known.has(left) && known.has(right));
+      return best ? [...known.get(best[0])!, ...known.get(best[1])!] : [];
+    });
+  }
+
   return {
     async search(query, language, limit = 5) {
       const words = queryWords(query);
       if (words.length === 0) return [];
       const take = Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit)));
-      // Stop words ("hvor", "er", "the") carry no meaning; the rest become accent-folded stems.
-      const terms = await db.$queryRawUnsafe<Array<{ word: string; lexemes: string[] }>>(
-        `SELECT w."word", ARRAY(SELECT l."lexeme" FROM unnest(to_tsvector(sentral_kb_config($2), w."word")) AS l) AS "lexemes"
-         FROM unnest($1::text[]) AS w("word") WHERE to_tsvector($3::regconfig, w."word") <> ''::tsvector`,
-        words,
-        language,
-        STOPWORD_CONFIG[language],
-      );
-      const lexemes = [...new Set(terms.flatMap((term) => term.lexemes))];
+      // Stop words ("hvor", "er", "the") carry no meaning; the rest become accent-folded stems. A word whose stem
+      // some article contains is spelled right; only the others are looked up by trigram similarity.
+      const terms = await stems(words, language, true);
+      const lexemes = new Set(terms.flatMap((term) => term.lexemes));
+      // An unknown compound ("pakkesporing") is split where both parts are words the articles use ("pakke" + "sporing").
+      for (const part of await compoundParts(terms.filter((term) => !term.known && term.word.length >= COMPOUND_MIN_LENGTH).map((term) => term.word), language)) {
+        lexemes.add(part);
+      }
       const alternatives = [
-        ...lexemes.map((lexeme) => `${tsqueryLiteral(lexeme)}${lexeme.length >= 3 ? ':*' : ''}`),
-        ...lexemes.filter((lexeme) => lexeme.length >= COMPOUND_MIN_LENGTH).map((lexeme) => `${tsqueryLiteral(lexeme.slice(0, COMPOUND_PREFIX_LENGTH))}:*AB`),
+        ...[...lexemes].map((lexeme) => `${tsqueryLiteral(lexeme)}${lexeme.length >= 3 ? ':*' : ''}`),
+        ...[...lexemes].filter((lexeme) => lexeme.length >= COMPOUND_MIN_LENGTH).map((lexeme) => `${tsqueryLiteral(lexeme.slice(0, COMPOUND_PREFIX_LENGTH))}:*AB`),
       ];
       const tsquery = alternatives.length ? [...new Set(alternatives)].join(' | ') : null;
-      // Trigram only for meaningful words long enough to have a shape; one OR'ed term per word keeps the index usable.
-      const fuzzyWords = terms.map((term) => term.word).filter((word) => word.length >= 4);
-      if (!tsquery && fuzzyWords.length === 0) return [];
-      const fuzzyParams = fuzzyWords.map((_, index) => `$${4 + index}`);
-      const fuzzyScore = fuzzyParams.length ? `GREATEST(${fuzzyParams.map((param) => `word_similarity(${param}, a."title")`).join(', ')})` : '0';
+      // Words long enough to have a shape: every one counts towards a title's closeness, unknown ones also find titles.
+      const shapedWords = terms.filter((term) => term.word.length >= 4);
+      const scoredWords = shapedWords.map((term) => term.word);
+      const lookedUpWords = shapedWords.filter((term) => !term.known).map((term) => term.word);
+      if (!tsquery && lookedUpWords.length === 0) return [];
+      const param = (index: number) => `$${4 + index}`;
+      const fuzzyScore = scoredWords.length ? `GREATEST(${scoredWords.map((_, index) => `word_similarity(${param(index)}, a."title")`).join(', ')})` : '0';
+      const fuzzyMatch = lookedUpWords.length
+        ? lookedUpWords.map((_, index) => `${param(scoredWords.length + index)} <% a."title"`).join(' OR ')
+        : 'false';
       // Ranking every row that shares a stem would cost a trigram comparison each: only the best full-text
       // matches and the titles close to a word are scored together.
       const sql = `
@@ -88,7 +135,7 @@ WITH fts AS (
 ),
 fuzzy AS (
   SELECT a."id" FROM "KbArticle" a
-  WHERE a."language" = $2 AND a."status" = 'published' AND (${fuzzyParams.length ? fuzzyParams.map((param) => `${param} <% a."title"`).join(' OR ') : 'false'})
+  WHERE a."language" = $2 AND a."status" = 'published' AND (${fuzzyMatch})
   LIMIT ${CANDIDATES}
 ),
 hits AS (
@@ -102,7 +149,7 @@ hits AS (
 SELECT h."id", h."slug", h."title", h."language", h."body"
 FROM hits h
 ORDER BY h.score DESC, h."updatedAt" DESC`;
-      const rows = await db.$queryRawUnsafe<HitRow[]>(sql, tsquery, language, take, ...fuzzyWords);
+      const rows = await db.$queryRawUnsafe<HitRow[]>(sql, tsquery, language, take, ...scoredWords, ...lookedUpWords);
       return rows.map((row): ArticleHit => ({
         id: row.id,
         slug: row.slug,
