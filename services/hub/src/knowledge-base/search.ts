@@ -72,16 +72,22 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
   /** Each word's accent-folded stems and whether any article contains them; stop words left out when asked. */
   async function stems(pieces: string[], language: Language, dropStopWords: boolean): Promise<Array<{ word: string; lexemes: string[]; known: boolean }>> {
     if (pieces.length === 0) return [];
-    return db.$queryRawUnsafe(
-      `SELECT w."word", s."lexemes",
-         EXISTS (SELECT 1 FROM "KbArticle" k WHERE k."searchVector" @@ NULLIF(array_to_string(ARRAY(SELECT quote_literal(x) FROM unnest(s."lexemes") AS x), ' | '), '')::tsquery) AS "known"
+    const rows = await db.$queryRawUnsafe<Array<{ word: string; lexemes: string[] }>>(
+      `SELECT w."word", ARRAY(SELECT l."lexeme" FROM unnest(to_tsvector(sentral_kb_config($2), w."word")) AS l) AS "lexemes"
        FROM unnest($1::text[]) AS w("word")
-       CROSS JOIN LATERAL (SELECT ARRAY(SELECT l."lexeme" FROM unnest(to_tsvector(sentral_kb_config($2), w."word")) AS l) AS "lexemes") AS s
        WHERE $3::regconfig IS NULL OR to_tsvector($3::regconfig, w."word") <> ''::tsvector`,
       pieces,
       language,
       dropStopWords ? STOPWORD_CONFIG[language] : null,
     );
+    const stemmed = rows.filter((row) => row.lexemes.length > 0);
+    if (stemmed.length === 0) return rows.map((row) => ({ ...row, known: false }));
+    // One count through the GIN index per word. An EXISTS (or LIMIT 1) is planned as a scan that expects an early
+    // match, and for a word no article contains it reads every article; a count takes the index.
+    const probes = stemmed.map((_, index) => `SELECT ${index} AS "index" WHERE (SELECT count(*) FROM "KbArticle" WHERE "searchVector" @@ $${index + 1}::tsquery) > 0`);
+    const found = await db.$queryRawUnsafe<Array<{ index: number }>>(probes.join(' UNION ALL '), ...stemmed.map((row) => row.lexemes.map(tsqueryLiteral).join(' | ')));
+    const known = new Set(found.map((row) => stemmed[Number(row.index)]!.word));
+    return rows.map((row) => ({ ...row, known: known.has(row.word) }));
   }
 
   /** The stems of the best split of each compound: both parts known words, the longer first part preferred. */
