@@ -21,7 +21,7 @@ article img{max-width:100%}pre{overflow:auto;background:#f3f5f8;padding:.6rem}ta
 .meta{color:#4b5565;font-size:.9rem}nav.languages a{margin-right:.6rem}
 `;
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char]!);
 }
 

@@ -24,7 +24,7 @@ const CANDIDATES = 50;
  * Where a compound may be split, longest first part first: "leveringstid" → levering|stid, levering|tid (a linking
  * s or e belongs to neither word), leverin|gstid … Both parts have at least 4 letters.
  */
-export function compoundSplits(word: string): Array<[string, string]> {
+function compoundSplits(word: string): Array<[string, string]> {
   const splits: Array<[string, string]> = [];
   for (let at = word.length - 4; at >= 4; at--) {
     const left = word.slice(0, at);
@@ -41,7 +41,7 @@ function tsqueryLiteral(lexeme: string): string {
 }
 
 /** The words of a query as the search uses them: lower case, letters and digits only, a bounded number. */
-export function queryWords(query: string): string[] {
+function queryWords(query: string): string[] {
   const words = query
     .slice(0, MAX_QUERY_LENGTH)
     .toLowerCase()
@@ -175,7 +175,7 @@ ORDER BY h.score DESC, h."updatedAt" DESC`;
  * The article's opening as plain text: articles lead with the answer, and an agent can put the opening into
  * a reply as it stands. Whole sentences where they fit, else cut at a word.
  */
-export function snippetOf(markdown: string): string {
+function snippetOf(markdown: string): string {
   // Headings are not sentences: left out, they cannot run into the text that follows them.
   const blocks = markdown.slice(0, 8 * SNIPPET_CHARACTERS).split(/\n\s*\n/).filter((block) => !/^\s*#/.test(block));
   const text = plainText(blocks.join('\n\n'));
