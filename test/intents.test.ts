@@ -76,4 +76,25 @@ describe('intent classifier', () => {
       await cold.stop();
     }
   }, 30_000);
+
+  it('trains again, in the background, when article titles change', async () => {
+    const titles: string[] = [];
+    const classifier = createIntentClassifier({
+      inProcess: true,
+      refreshDelayMs: 0,
+      corpus: () => ({ greeting: ['hei', 'god morgen'], human: ['snakke med en person', 'kan jeg få et menneske'] }),
+      articleTitles: async () => [...titles],
+    });
+    try {
+      classifier.refresh(); // before the first training: nothing to do
+      await classifier.warm();
+      expect((await classifier.classify('gavekort gyldighet', 'nb')).intent).not.toBe('faq');
+      titles.push('Gavekort og gyldighet', 'Tilgodelapp og gavekort');
+      classifier.refresh();
+      await expect.poll(async () => (await classifier.classify('gavekort gyldighet', 'nb')).intent, { timeout: 10_000 }).toBe('faq');
+      expect((await classifier.classify('hei', 'nb')).intent).toBe('greeting');
+    } finally {
+      await classifier.stop();
+    }
+  }, 30_000);
 });

@@ -117,12 +117,13 @@ export function createApp(deps: AppDeps): App {
     realtime: { namespace: (name: string) => io.of(name) },
   }));
 
-  const articles = createArticles(db);
   const knowledgeBase = createKnowledgeBase(db);
   const intents = createIntentClassifier({
     articleTitles: async (language) => (await knowledgeBase.publishedTitles(language)).map((article) => article.title),
     onError: (error) => logger.warn({ err: error }, 'intent training failed'),
   });
+  // Published titles teach the classifier what `faq` questions look like: a changed article trains it again.
+  const articles = createArticles(db, { onChange: () => intents.refresh() });
 
   const wallboard = createWallboard({ db, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds });
   const supervision = createSupervisorActions({ db, work, dispatcher, notifier, connectorFor: (channel) => registry.forChannel(channel) });

@@ -130,7 +130,8 @@ function isUniqueViolation(error: unknown): boolean {
 const slugTaken = (slug: string) => new SentralError('CONFLICT', `slug: "${slug}" is already used by another article in that language`, { field: 'slug' });
 
 /** Articles as supervisors and admins edit them; every save keeps the replaced version. */
-export function createArticles(db: Database) {
+export function createArticles(db: Database, options: { /** After any article was created, changed or deleted. */ onChange?: () => void } = {}) {
+  const changed = () => options.onChange?.();
   async function view(id: string): Promise<ArticleView> {
     const row = await db.kbArticle.findUnique({
       where: { id },
@@ -178,6 +179,7 @@ export function createArticles(db: Database) {
           },
           select: { id: true },
         });
+        changed();
         return view(created.id);
       } catch (error) {
         if (isUniqueViolation(error)) throw slugTaken(slug);
@@ -233,12 +235,14 @@ export function createArticles(db: Database) {
         if (isUniqueViolation(error)) throw slugTaken(change.slug ?? '');
         throw error;
       }
+      changed();
       return view(id);
     },
 
     async remove(id: string): Promise<void> {
       const deleted = await db.kbArticle.deleteMany({ where: { id } });
       if (deleted.count === 0) throw new SentralError('NOT_FOUND', 'no such article');
+      changed();
     },
 
     /** A published article for the help centre, or null. */

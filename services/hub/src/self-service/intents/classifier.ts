@@ -50,6 +50,11 @@ export interface TrainedIntents extends IntentClassifier {
    * starts it too; the composition root calls it at start where a bot is enabled.
    */
   warm(): Promise<void>;
+  /**
+   * Trains again in the background shortly after (article titles changed); the current models answer until the
+   * new ones are in. Does nothing before the first training.
+   */
+  refresh(): void;
   /** Where the training ran and how long the hub's own thread was held per language (importing the model), in ms. */
   training: { where: 'worker' | 'in-process' | null; blockedMs: Partial<Record<Language, number>> };
   /** Ends a training still running (a hub stopping during start). */
@@ -73,6 +78,8 @@ export function createIntentClassifier(options: {
   inProcess?: boolean;
   /** How long a `classify` before the training is done waits for it before answering `null`; 2000 ms unless given. */
   readyWaitMs?: number;
+  /** How long `refresh()` waits for more changes before it trains again; 10 s unless given. */
+  refreshDelayMs?: number;
   onError?: (error: unknown) => void;
 }): TrainedIntents {
   const floor = options.confidenceFloor ?? DEFAULT_CONFIDENCE_FLOOR;
@@ -96,29 +103,34 @@ export function createIntentClassifier(options: {
     return documents;
   }
 
-  function trainOnWorker(jobs: Array<{ language: Language; documents: TrainingDocument[] }>): Promise<void> {
+  type Job = { language: Language; documents: TrainingDocument[] };
+
+  /** Trains on a worker; resolves with the languages it delivered (each swapped in as it arrives). */
+  function trainOnWorker(jobs: Job[], delivered: Set<Language>): Promise<void> {
     return new Promise((resolve, reject) => {
-      worker = new Worker(workerEntry(), { workerData: jobs });
-      worker.on('message', (message: { language: Language; model: string }) => {
+      const thread = new Worker(workerEntry(), { workerData: jobs });
+      worker = thread;
+      thread.on('message', (message: { language: Language; model: string }) => {
         const started = performance.now();
         const model = emptyModel(message.language);
         model.import(message.model);
         training.blockedMs[message.language] = Math.round(performance.now() - started);
         models.set(message.language, model);
+        delivered.add(message.language);
       });
-      worker.once('error', reject);
-      worker.once('exit', (code) => {
-        worker = null;
-        if (models.size === jobs.length) resolve();
-        else reject(new Error(`intent training worker exited with code ${code} after ${models.size} of ${jobs.length} languages`));
+      thread.once('error', reject);
+      thread.once('exit', (code) => {
+        if (worker === thread) worker = null;
+        if (delivered.size === jobs.length) resolve();
+        else reject(new Error(`intent training worker exited with code ${code} after ${delivered.size} of ${jobs.length} languages`));
       });
     });
   }
 
-  async function trainHere(jobs: Array<{ language: Language; documents: TrainingDocument[] }>): Promise<void> {
+  async function trainHere(jobs: Job[], delivered: Set<Language>): Promise<void> {
     training.where = 'in-process';
     for (const job of jobs) {
-      if (models.has(job.language)) continue;
+      if (delivered.has(job.language)) continue;
       await new Promise((resolve) => setImmediate(resolve));
       const started = performance.now();
       models.set(job.language, await trainModel(job.language, job.documents));
@@ -126,24 +138,46 @@ export function createIntentClassifier(options: {
     }
   }
 
+  /** One training of every language from the corpus and the titles as they are now. */
+  async function trainAll(): Promise<void> {
+    try {
+      const jobs = await Promise.all(languages.map(async (language) => ({ language, documents: await documentsOf(language) })));
+      const delivered = new Set<Language>();
+      if (options.inProcess) return await trainHere(jobs, delivered);
+      try {
+        training.where = 'worker';
+        await trainOnWorker(jobs, delivered);
+      } catch (error) {
+        if (stopped) return;
+        options.onError?.(error);
+        await trainHere(jobs, delivered);
+      }
+    } catch (error) {
+      options.onError?.(error);
+    }
+  }
+
   let ready: Promise<void> | null = null;
+  let running: Promise<void> | null = null;
+  let stale = false;
+  let stopped = false;
+  let refreshTimer: NodeJS.Timeout | null = null;
+  const refreshDelayMs = options.refreshDelayMs ?? 10_000;
+  /** Trains until the models reflect the latest titles: a refresh asked for meanwhile trains once more after. */
+  function run(): Promise<void> {
+    running = (async () => {
+      do {
+        stale = false;
+        await trainAll();
+      } while (stale && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
   /** Starts the training once; later calls return the same promise. */
   function warm(): Promise<void> {
-    ready ??= (async () => {
-      try {
-        const jobs = await Promise.all(languages.map(async (language) => ({ language, documents: await documentsOf(language) })));
-        if (options.inProcess) return await trainHere(jobs);
-        try {
-          training.where = 'worker';
-          await trainOnWorker(jobs);
-        } catch (error) {
-          options.onError?.(error);
-          await trainHere(jobs);
-        }
-      } catch (error) {
-        options.onError?.(error);
-      }
-    })();
+    ready ??= run();
     return ready;
   }
 
@@ -151,7 +185,20 @@ export function createIntentClassifier(options: {
   return {
     warm,
     training,
+    refresh() {
+      // Never trained yet: the first training reads the titles as they are then. Saves in a burst train once.
+      if (!ready || stopped || refreshTimer) return;
+      refreshTimer = setTimeout(() => {
+        refreshTimer = null;
+        if (stopped) return;
+        if (running) stale = true;
+        else void run();
+      }, refreshDelayMs);
+      refreshTimer.unref();
+    },
     async stop() {
+      stopped = true;
+      if (refreshTimer) clearTimeout(refreshTimer);
       await worker?.terminate();
     },
     async classify(text: string, language: Language): Promise<IntentGuess> {
