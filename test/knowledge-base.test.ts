@@ -139,6 +139,8 @@ describe('knowledge base, search and help centre', () => {
     expect(index.text).toContain('href="/help/da/returnering-og-fortrydelsesret"');
     expect(index.text).not.toMatch(/<script/i);
 
+    expect((await api('/help/en')).text).toContain('href="/help/en/opening-hours"');
+    expect((await api('/help/xx')).status).toBe(404);
     const results = await api('/help?language=en&q=tracking%20number');
     expect(results.text).toContain('href="/help/en/track-your-parcel"');
 

@@ -146,6 +146,20 @@ export function knowledgeBaseRoutes(deps: { articles: Articles; knowledgeBase: K
     }),
     defineRoute({
       method: 'get',
+      path: '/help/:language',
+      summary: "One language's help-centre front page (HTML)",
+      access: 'public',
+      params: z.object({ language: z.string().max(5) }),
+      responses: { 200: 'HTML page', 404: 'HTML page: not a help-centre language' },
+      async handler({ params, req, res }) {
+        const language = helpLanguage(req, params.language);
+        res.set({ 'Content-Security-Policy': HELP_CONTENT_SECURITY_POLICY, 'Content-Language': language });
+        if (language !== params.language) return { status: 404, body: helpNotFoundPage(language), contentType: HTML };
+        return { body: helpIndexPage(language, await articles.publishedIndex(language)), contentType: HTML };
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/help/:language/:slug',
       summary: 'One published help-centre article (HTML), linkable and readable without JavaScript',
       access: 'public',
