@@ -35,6 +35,14 @@ CREATE TABLE "KbArticle" (
 );
 
 -- CreateTable
+CREATE TABLE "KbLexeme" (
+    "language" TEXT NOT NULL,
+    "lexeme" TEXT NOT NULL,
+
+    CONSTRAINT "KbLexeme_pkey" PRIMARY KEY ("language","lexeme")
+);
+
+-- CreateTable
 CREATE TABLE "KbArticleVersion" (
     "articleId" UUID NOT NULL,
     "version" INTEGER NOT NULL,
@@ -79,6 +87,9 @@ BEGIN
     setweight(to_tsvector(config, NEW."title"), 'A') ||
     setweight(to_tsvector(config, array_to_string(NEW."tags", ' ') || ' ' || NEW."category"), 'B') ||
     setweight(to_tsvector(config, NEW."body"), 'C');
+  INSERT INTO "KbLexeme" ("language", "lexeme")
+    SELECT NEW."language", l."lexeme" FROM unnest(NEW."searchVector") AS l
+    ON CONFLICT DO NOTHING;
   RETURN NEW;
 END
 $$;

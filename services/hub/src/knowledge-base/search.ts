@@ -10,6 +10,8 @@ const MAX_WORDS = 12;
 const MAX_LIMIT = 20;
 /** A snippet is the article's opening, whole sentences up to about this many characters. */
 const SNIPPET_CHARACTERS = 240;
+/** Shorter stems match only as themselves; from 3 letters a stem is also a prefix ("log" finds "login"). */
+const PREFIX_MIN_LENGTH = 3;
 /** Query words at least this long also try their first letters against titles and tags: Norwegian and Danish glue words into compounds ("returfrist"). */
 const COMPOUND_MIN_LENGTH = 8;
 const COMPOUND_PREFIX_LENGTH = 5;
@@ -82,12 +84,14 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
     );
     const stemmed = rows.filter((row) => row.lexemes.length > 0);
     if (stemmed.length === 0) return rows.map((row) => ({ ...row, known: false }));
-    // One count through the GIN index per word. An EXISTS (or LIMIT 1) is planned as a scan that expects an early
-    // match, and for a word no article contains it reads every article; a count takes the index.
-    const probes = stemmed.map((_, index) => `SELECT ${index} AS "index" WHERE (SELECT count(*) FROM "KbArticle" WHERE "searchVector" @@ $${index + 1}::tsquery) > 0`);
-    const found = await db.$queryRawUnsafe<Array<{ index: number }>>(probes.join(' UNION ALL '), ...stemmed.map((row) => row.lexemes.map(tsqueryLiteral).join(' | ')));
-    const known = new Set(found.map((row) => stemmed[Number(row.index)]!.word));
-    return rows.map((row) => ({ ...row, known: known.has(row.word) }));
+    // The vocabulary table answers from its primary key; asking the articles would read every one that matches.
+    const found = await db.$queryRawUnsafe<Array<{ lexeme: string }>>(
+      `SELECT "lexeme" FROM "KbLexeme" WHERE "language" = $1 AND "lexeme" = ANY($2::text[])`,
+      language,
+      [...new Set(stemmed.flatMap((row) => row.lexemes))],
+    );
+    const known = new Set(found.map((row) => row.lexeme));
+    return rows.map((row) => ({ ...row, known: row.lexemes.length > 0 && row.lexemes.every((lexeme) => known.has(lexeme)) }));
   }
 
   /** The stems of the best split of each compound: both parts known words, the longer first part preferred. */
@@ -116,7 +120,7 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
         lexemes.add(part);
       }
       const alternatives = [
-        ...[...lexemes].map((lexeme) => `${tsqueryLiteral(lexeme)}${lexeme.length >= 3 ? ':*' : ''}`),
+        ...[...lexemes].map((lexeme) => `${tsqueryLiteral(lexeme)}${lexeme.length >= PREFIX_MIN_LENGTH ? ':*' : ''}`),
         ...[...lexemes].filter((lexeme) => lexeme.length >= COMPOUND_MIN_LENGTH).map((lexeme) => `${tsqueryLiteral(lexeme.slice(0, COMPOUND_PREFIX_LENGTH))}:*AB`),
       ];
       const tsquery = alternatives.length ? [...new Set(alternatives)].join(' | ') : null;
