@@ -65,6 +65,9 @@ CREATE INDEX "KbArticle_searchVector_idx" ON "KbArticle" USING GIN ("searchVecto
 CREATE INDEX "KbArticle_title_idx" ON "KbArticle" USING GIN ("title" gin_trgm_ops);
 
 -- CreateIndex
+CREATE INDEX "KbLexeme_lexeme_idx" ON "KbLexeme" USING GIN ("lexeme" gin_trgm_ops);
+
+-- CreateIndex
 CREATE INDEX "KbArticle_language_status_updatedAt_idx" ON "KbArticle"("language", "status", "updatedAt");
 
 -- CreateIndex

@@ -10,6 +10,8 @@ const MAX_WORDS = 12;
 const MAX_LIMIT = 20;
 /** A snippet is the article's opening, whole sentences up to about this many characters. */
 const SNIPPET_CHARACTERS = 240;
+/** How close (trigram similarity) a stem the articles use must be to a misspelt one to stand in for it. */
+const CORRECTION_SIMILARITY = 0.45;
 /** Shorter stems match only as themselves; from 3 letters a stem is also a prefix ("log" finds "login"). */
 const PREFIX_MIN_LENGTH = 3;
 /** Query words at least this long also try their first letters against titles and tags: Norwegian and Danish glue words into compounds ("returfrist"). */
@@ -94,16 +96,34 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
     return rows.map((row) => ({ ...row, known: row.lexemes.length > 0 && row.lexemes.every((lexeme) => known.has(lexeme)) }));
   }
 
-  /** The stems of the best split of each compound: both parts known words, the longer first part preferred. */
-  async function compoundParts(compounds: string[], language: Language): Promise<string[]> {
-    const splits = compounds.map((word) => compoundSplits(word));
-    const pieces = [...new Set(splits.flat(2))];
-    if (pieces.length === 0) return [];
+  /** The stems of the best split of each compound (both parts known words, the longer first part preferred), by compound. */
+  async function compoundParts(compounds: string[], language: Language): Promise<Map<string, string[]>> {
+    const splits = compounds.map((word) => ({ word, candidates: compoundSplits(word) }));
+    const pieces = [...new Set(splits.flatMap((split) => split.candidates.flat()))];
+    const parts = new Map<string, string[]>();
+    if (pieces.length === 0) return parts;
     const known = new Map((await stems(pieces, language, false)).filter((piece) => piece.known).map((piece) => [piece.word, piece.lexemes]));
-    return splits.flatMap((candidates) => {
+    for (const { word, candidates } of splits) {
       const best = candidates.find(([left, right]) => known.has(left) && known.has(right));
-      return best ? [...known.get(best[0])!, ...known.get(best[1])!] : [];
-    });
+      if (best) parts.set(word, [...known.get(best[0])!, ...known.get(best[1])!]);
+    }
+    return parts;
+  }
+
+  /** For each misspelt stem, the one or two stems of the vocabulary closest to it (trigram similarity). */
+  async function corrections(misspelt: string[], language: Language): Promise<string[]> {
+    if (misspelt.length === 0) return [];
+    const rows = await db.$queryRawUnsafe<Array<{ lexeme: string }>>(
+      `SELECT v."lexeme" FROM unnest($2::text[]) AS q("stem")
+       CROSS JOIN LATERAL (
+         SELECT k."lexeme" FROM "KbLexeme" k WHERE k."language" = $1 AND k."lexeme" % q."stem"
+         ORDER BY similarity(k."lexeme", q."stem") DESC LIMIT 2
+       ) AS v
+       WHERE similarity(v."lexeme", q."stem") >= ${CORRECTION_SIMILARITY}`,
+      language,
+      misspelt,
+    );
+    return rows.map((row) => row.lexeme);
   }
 
   return {
@@ -115,10 +135,14 @@ export function createKnowledgeBase(db: Database, options: { helpPath?: string }
       // some article contains is spelled right; only the others are looked up by trigram similarity.
       const terms = await stems(words, language, true);
       const lexemes = new Set(terms.flatMap((term) => term.lexemes));
-      // An unknown compound ("pakkesporing") is split where both parts are words the articles use ("pakke" + "sporing").
-      for (const part of await compoundParts(terms.filter((term) => !term.known && term.word.length >= COMPOUND_MIN_LENGTH).map((term) => term.word), language)) {
-        lexemes.add(part);
-      }
+      // An unknown compound ("pakkesporing") is split where both parts are words the articles use ("pakke" + "sporing");
+      // any other unknown word is taken for a typo of the closest words the articles use ("guarentee" → "guarante").
+      const unknown = terms.filter((term) => !term.known && term.word.length >= 4);
+      const parts = await compoundParts(unknown.filter((term) => term.word.length >= COMPOUND_MIN_LENGTH).map((term) => term.word), language);
+      for (const part of [...parts.values()].flat()) lexemes.add(part);
+      const misspelt = unknown.filter((term) => !parts.has(term.word)).flatMap((term) => term.lexemes);
+      const corrected = new Set(await corrections(misspelt, language));
+      for (const lexeme of corrected) lexemes.add(lexeme);
       const alternatives = [
         ...[...lexemes].map((lexeme) => `${tsqueryLiteral(lexeme)}${lexeme.length >= PREFIX_MIN_LENGTH ? ':*' : ''}`),
         ...[...lexemes].filter((lexeme) => lexeme.length >= COMPOUND_MIN_LENGTH).map((lexeme) => `${tsqueryLiteral(lexeme.slice(0, COMPOUND_PREFIX_LENGTH))}:*AB`),
