@@ -179,7 +179,8 @@ describe('the agent desktop in Chromium', () => {
       void dialog.dismiss();
     });
     page.on('request', (request) => {
-      if (/\/x$|pwned/.test(request.url())) suspicious.push(request.url());
+      // Article suggestions search the customer's text as it stands: that request carries the payload as data.
+      if (/\/x$|pwned/.test(request.url()) && !new URL(request.url()).pathname.startsWith('/api/kb/search')) suspicious.push(request.url());
     });
     await signIn(page);
     await becomeAvailable(page);

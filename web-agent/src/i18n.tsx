@@ -247,6 +247,9 @@ const en = {
   'status.ended': 'Ended',
   'status.abandoned': 'Abandoned',
   'error.generic': 'Something went wrong: {message}',
+  'kb.suggestions': 'Help-centre articles',
+  'kb.insertLink': 'Insert link',
+  'kb.insertText': 'Insert text',
 };
 
 export type TextKey = keyof typeof en;
@@ -497,6 +500,9 @@ const nb: Dictionary = {
   'status.ended': 'Avsluttet',
   'status.abandoned': 'Forlatt',
   'error.generic': 'Noe gikk galt: {message}',
+  'kb.suggestions': 'Artikler fra hjelpesenteret',
+  'kb.insertLink': 'Sett inn lenke',
+  'kb.insertText': 'Sett inn tekst',
 };
 
 const da: Dictionary = {
@@ -744,6 +750,9 @@ const da: Dictionary = {
   'status.ended': 'Afsluttet',
   'status.abandoned': 'Forladt',
   'error.generic': 'Noget gik galt: {message}',
+  'kb.suggestions': 'Artikler fra hjælpecentret',
+  'kb.insertLink': 'Indsæt link',
+  'kb.insertText': 'Indsæt tekst',
 };
 
 const dictionaries: Record<Language, Dictionary> = { nb, da, en };

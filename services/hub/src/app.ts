@@ -46,6 +46,11 @@ import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
 import { createClientAddress } from './http/client-address.ts';
 import { accountRoutes } from './http/account-routes.ts';
+import type { KnowledgeBase } from '@sentral/contract';
+import { createArticles } from './knowledge-base/articles.ts';
+import { createKnowledgeBase } from './knowledge-base/search.ts';
+import { knowledgeBaseRoutes } from './http/kb-routes.ts';
+import { createIntentClassifier, type TrainedIntents } from './self-service/intents/classifier.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -71,6 +76,10 @@ export interface App {
   start(): Promise<number | null>;
   /** HTTP first, then workers, then queues and connections: nothing half-done is left behind. */
   stop(): Promise<void>;
+  /** Published articles by search, for a bot to answer from (the `KnowledgeBase` port). */
+  knowledgeBase: KnowledgeBase;
+  /** The intent classifier a bot reads customers' texts with (the `IntentClassifier` port); `warm()` trains it. */
+  intents: TrainedIntents;
 }
 
 /**
@@ -129,6 +138,14 @@ export function createApp(deps: AppDeps): App {
     realtime: { namespace: (name: string) => io.of(name), clientAddress: (request: unknown) => clientAddress(request as IncomingMessage) },
   }));
 
+  const knowledgeBase = createKnowledgeBase(db);
+  const intents = createIntentClassifier({
+    articleTitles: async (language) => (await knowledgeBase.publishedTitles(language)).map((article) => article.title),
+    onError: (error) => logger.warn({ err: error }, 'intent training failed'),
+  });
+  // Published titles teach the classifier what `faq` questions look like: a changed article trains it again.
+  const articles = createArticles(db, { onChange: () => intents.refresh() });
+
   const wallboard = createWallboard({ db, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds });
   const supervision = createSupervisorActions({ db, work, dispatcher, notifier, connectorFor: (channel) => registry.forChannel(channel) });
 
@@ -137,6 +154,8 @@ export function createApp(deps: AppDeps): App {
   return {
     httpServer,
     io,
+    knowledgeBase,
+    intents,
     async start() {
       let port: number | null = null;
       // Before any call can be verified: PINs from before they were hashed are hashed now.
@@ -165,6 +184,7 @@ export function createApp(deps: AppDeps): App {
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
           ...presenceRoutes({ db, timeZone: config.reportTimeZone }),
           ...cannedAnswerRoutes({ db }),
+          ...knowledgeBaseRoutes({ articles, knowledgeBase, limits }),
         ];
         const http = createHttpApp({
           routes,
@@ -229,6 +249,7 @@ export function createApp(deps: AppDeps): App {
         httpServer.closeAllConnections();
       }
       for (const stop of stoppers.reverse()) await stop();
+      await intents.stop();
       // Work already under way finishes before the connections it uses are closed.
       await dispatcher.settle();
       await registry.stopAll();

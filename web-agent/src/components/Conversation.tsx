@@ -95,7 +95,15 @@ export function MessageList(props: { contact: DeskContact; customerLabel: string
  * (longer texts) Ctrl+Enter sends. `/` in an empty reply opens the canned answers of the
  * customer's language and the contact's queue.
  */
-export function Composer(props: { contact: DeskContact; multiline?: boolean; label: string; sendLabel: string; onSend(text: string): void }) {
+export function Composer(props: {
+  contact: DeskContact;
+  multiline?: boolean;
+  label: string;
+  sendLabel: string;
+  onSend(text: string): void;
+  /** Shown beside the reply field; `insert` adds text to the reply (e.g. article suggestions). */
+  aside?: (insert: (text: string) => void) => ReactNode;
+}) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [pickingAnswer, setPickingAnswer] = useState(false);
@@ -131,6 +139,10 @@ export function Composer(props: { contact: DeskContact; multiline?: boolean; lab
         }}
         onInsert={(answer) => setText((current) => (current.trim() ? `${current.trimEnd()} ${answer}` : answer))}
       />
+      {props.aside?.((addition) => {
+        setText((current) => (current ? `${current} ${addition}` : addition));
+        field.current?.focus();
+      })}
       <div className="composer-row">
         <textarea
           ref={field}

@@ -4,6 +4,7 @@ import { formatBytes, useBlobUrl } from '../assets.ts';
 import type { DeskContact } from '../desk.ts';
 import type { BrowserPhone } from '../phone.ts';
 import { clock, useI18n } from '../i18n.tsx';
+import { ArticleSuggestions } from './ArticleSuggestions.tsx';
 import { Composer, MessageList, WorkspaceHeader } from './Conversation.tsx';
 import { Icon } from './icons.tsx';
 import { InternalNotes } from './InternalNotes.tsx';
@@ -66,7 +67,15 @@ function ChatBody(props: WorkspaceProps) {
       <div className="typing" aria-live="polite">
         {contact.typing && contact.phase === 'conversation' ? t('ws.typing', { name: props.title }) : ''}
       </div>
-      {contact.phase === 'conversation' ? <Composer contact={contact} label={t('ws.composer')} sendLabel={t('ws.send')} onSend={props.onSend} /> : null}
+      {contact.phase === 'conversation' ? (
+        <Composer
+          contact={contact}
+          label={t('ws.composer')}
+          sendLabel={t('ws.send')}
+          onSend={props.onSend}
+          aside={(insert) => <ArticleSuggestions contact={contact} token={props.token} onInsert={insert} />}
+        />
+      ) : null}
     </>
   );
 }
@@ -125,7 +134,16 @@ function EmailBody(props: WorkspaceProps) {
           </>
         )}
       />
-      {contact.phase === 'conversation' ? <Composer contact={contact} multiline label={t('email.replyEditor')} sendLabel={t('email.sendReply')} onSend={props.onSend} /> : null}
+      {contact.phase === 'conversation' ? (
+        <Composer
+          contact={contact}
+          multiline
+          label={t('email.replyEditor')}
+          sendLabel={t('email.sendReply')}
+          onSend={props.onSend}
+          aside={(insert) => <ArticleSuggestions contact={contact} token={props.token} onInsert={insert} />}
+        />
+      ) : null}
     </>
   );
 }

@@ -7,6 +7,7 @@ import { createSupervisorApi } from './api.ts';
 import { AwayReasonsAdmin } from './AwayReasonsAdmin.tsx';
 import { CannedAnswersAdmin } from './CannedAnswersAdmin.tsx';
 import { Customers } from './Customers.tsx';
+import { KnowledgeBase } from './KnowledgeBase.tsx';
 import { formats } from './format.ts';
 import { Live } from './Live.tsx';
 import { Reports } from './Reports.tsx';
@@ -16,7 +17,7 @@ import { useWallboard } from './useWallboard.ts';
 import './wallboard.css';
 
 export const WALLBOARD_ROUTE = '#/wallboard';
-const sections = ['live', 'targets', 'reports', 'customers', 'canned', 'reasons'] as const;
+const sections = ['live', 'targets', 'reports', 'customers', 'canned', 'reasons', 'articles'] as const;
 type Section = (typeof sections)[number];
 
 interface Notice {
@@ -100,6 +101,8 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
           <CannedAnswersAdmin api={api} queues={queues} t={t} notify={notify} />
         ) : section === 'reasons' ? (
           <AwayReasonsAdmin api={api} reasons={awayReasons} onChanged={() => void loadAwayReasons()} t={t} notify={notify} />
+        ) : section === 'articles' ? (
+          <KnowledgeBase token={props.token} language={props.language} t={t} notify={notify} />
         ) : (
           <Customers api={api} t={t} f={f} notify={notify} />
         )}

@@ -4,6 +4,7 @@ import { hashPin } from '../auth/pins.ts';
 import type { Prisma, PrismaClient } from '../../../../prisma/generated/client.ts';
 import { assignSegments } from './segments.ts';
 import { seedSelfService } from './self-service.ts';
+import { seedKnowledgeBase } from './knowledge-base.ts';
 
 export interface SeedDemoTenantOptions {
   /** Number of customers to create; 3000 unless given. */
@@ -114,6 +115,7 @@ export async function seedDemoTenant(db: PrismaClient, opts: SeedDemoTenantOptio
       await tx.agentQueue.createMany({ data: tenant.agentQueues });
       await tx.cannedAnswer.createMany({ data: DEMO_CANNED_ANSWERS.map((answer) => ({ ...answer, queueId: answer.queueId ?? null })) });
       await seedSelfService(tx, new Date());
+      await seedKnowledgeBase(tx, new Date());
       return { seeded: true, customers: tenant.customers.length, agents: tenant.agents.length };
     },
     { maxWait: 30_000, timeout: 120_000 },
