@@ -93,7 +93,18 @@ export function createApp(deps: AppDeps): App {
   const work = surveyAfterAgentEnd(createAgentWork({ db, notifier, dispatcher, logger, metrics, dispositions: config.wrapUp.dispositions, outbound }), satisfaction);
   const jobs = queues.producer<ContactJobData>(queueNames.contacts);
   const intake = surveyAfterCustomerEnd(
-    createIntake({ db, jobs, queues: createQueueDirectory(db), notifier, dispatcher, logger: logger.child({ component: 'intake' }), metrics, conversations, onOpened: outbound.acknowledge }),
+    createIntake({
+      db,
+      jobs,
+      queues: createQueueDirectory(db),
+      notifier,
+      dispatcher,
+      logger: logger.child({ component: 'intake' }),
+      metrics,
+      conversations,
+      onOpened: outbound.acknowledge,
+      defaultCountry: config.defaultCountry,
+    }),
     satisfaction,
   );
   const contextFor = channelContext(config, {

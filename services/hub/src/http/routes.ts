@@ -5,6 +5,7 @@ import type { TokenService } from '../auth/tokens.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { AgentWork } from '../contacts/service.ts';
 import { transcript } from '../contacts/messages.ts';
+import { agentLanguage } from '../contacts/screen-pop.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { customerInput, customerSearchQuery, customerView, searchCustomers, upsertCustomer } from './customers.ts';
@@ -206,8 +207,10 @@ export function apiRoutes(deps: {
       access: 'agent',
       params: uuidParam,
       responses: { 200: 'The customer', 404: 'No such customer' },
-      async handler({ params }) {
-        return { body: await customerView(db, params.id) };
+      async handler({ params, caller }) {
+        // Summaries of self-service contacts are written in the reader's language.
+        const language = caller?.kind === 'agent' ? await agentLanguage(db, caller.agent.id) : 'nb';
+        return { body: await customerView(db, params.id, language) };
       },
     }),
     defineRoute({

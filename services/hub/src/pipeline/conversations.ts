@@ -7,6 +7,7 @@ import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import { previewFaxDocument } from '../documents/fax-documents.ts';
 import { appendMessage, recordEvent, toChatMessage } from '../contacts/messages.ts';
+import { finishedStatuses } from '../contacts/statuses.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -29,6 +30,7 @@ export const inboundMessageSchema = z.object({
   html: z.string().max(2_000_000).nullish(),
   attachments: z.array(attachmentSchema).max(50).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
+  optionId: z.string().regex(/^[a-z0-9:_-]{1,64}$/).nullish(),
 });
 
 /** The inbound fields email and fax add to a contact. */
@@ -55,7 +57,7 @@ export interface PreparedMessage {
   fax: { pages: number | null; documents: number } | null;
 }
 
-const closedStatuses = new Set(['ended', 'abandoned']);
+const closedStatuses = new Set<string>(finishedStatuses);
 
 /**
  * Email and fax conversations: a message is stored once by its channel id, a reply joins its
