@@ -175,4 +175,27 @@ describe('IVR calls as self-service contacts', () => {
     expect(queued.routing?.filter).toBe('Failed payment');
     await second.hangUp();
   });
+  it('skips the holidays of the queue\'s calendar in a delivery estimate', async () => {
+    const estimate = async (): Promise<string> => {
+      const caller = new ScriptedCall(voice.webhooks, 'anonymous');
+      await caller.start();
+      await caller.press('1'); // norsk
+      await caller.press('4'); // leveringstid
+      await caller.press('0150');
+      await caller.hangUp();
+      const contact = await db().contact.findFirstOrThrow({ where: { externalId: caller.callSid } });
+      const step = (contact.journey as Array<{ data?: Record<string, string> }>).find((s) => s.data?.['action'] === 'delivery-estimate');
+      expect(contact.status).toBe('self_served');
+      return step!.data!['date']!;
+    };
+    const oslo = (at: string) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Oslo' }).format(new Date(at));
+    const plain = await estimate();
+    // The delivery menu's adviser is the sales queue: closing its calendar on the promised day moves the promise on.
+    const settings = await api(voice.hub.url, '/api/queues/sales/routing', { method: 'PUT', token: adminToken, body: { holidays: [{ date: oslo(plain) }] } });
+    expect(settings.status, JSON.stringify(settings.body)).toBe(200);
+    const withHoliday = await estimate();
+    expect(new Date(withHoliday).getTime()).toBeGreaterThan(new Date(plain).getTime());
+    expect(oslo(withHoliday)).not.toBe(oslo(plain));
+    expect(['Sat', 'Sun']).not.toContain(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Oslo', weekday: 'short' }).format(new Date(withHoliday)));
+  });
 });
