@@ -5,6 +5,7 @@ import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-str
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { ContactIntake, IntentClassifier, KnowledgeBase } from '@sentral/contract';
 import type { Database } from '@sentral/db';
 import { queueNames, type ContactJobData, type QueueBackend } from '@sentral/queues';
 import type { Config } from './config.ts';
@@ -30,7 +31,11 @@ import { supervisorRoutes } from './http/supervisor-routes.ts';
 import { apiRoutes } from './http/routes.ts';
 import { attachmentRoutes } from './http/attachment-routes.ts';
 import { voiceRoutes } from './http/voice-routes.ts';
+import { botRoutes } from './http/bot-routes.ts';
 import { createSelfServicePorts } from './self-service/ports.ts';
+import { createChatBot } from './self-service/chat-bot.ts';
+import { createSelfService } from './self-service/back-office.ts';
+import { createSessionStore } from './self-service/sessions.ts';
 import { createSecretBox } from './channels/secrets.ts';
 import { createMailboxes } from './channels/mailboxes.ts';
 import { createConnectorState } from './channels/connector-state.ts';
@@ -50,6 +55,9 @@ export interface AppDeps {
   jwtSecret: string;
   /** Encrypts mailbox passwords; falls back to config.secretsKey. Without either, mailboxes cannot be added. */
   secretsKey?: string | null;
+  /** The chat bot's understanding of free text and its knowledge base; without them it works by buttons and keywords. */
+  classifier?: IntentClassifier | null;
+  knowledge?: KnowledgeBase | null;
 }
 
 export interface App {
@@ -92,6 +100,19 @@ export function createApp(deps: AppDeps): App {
   const satisfaction = createSatisfaction({ db, notifier, secret: deps.jwtSecret, publicBaseUrl: config.publicBaseUrl, logger: logger.child({ component: 'satisfaction' }) });
   const work = surveyAfterAgentEnd(createAgentWork({ db, notifier, dispatcher, logger, metrics, dispositions: config.wrapUp.dispositions, outbound }), satisfaction);
   const jobs = queues.producer<ContactJobData>(queueNames.contacts);
+  // The bot answers through the intake it is part of: the reference is filled in right below.
+  let intakeForBot: ContactIntake | null = null;
+  const bot = createChatBot({
+    db,
+    sessions: createSessionStore(db, 'chat-bot'),
+    selfService: createSelfService(db, config.defaultCountry),
+    notifier,
+    intake: () => intakeForBot!,
+    logger: logger.child({ component: 'chat-bot' }),
+    classifier: deps.classifier ?? null,
+    knowledge: deps.knowledge ?? null,
+    idleSeconds: config.bot.idleSeconds,
+  });
   const intake = surveyAfterCustomerEnd(
     createIntake({
       db,
@@ -104,9 +125,11 @@ export function createApp(deps: AppDeps): App {
       conversations,
       onOpened: outbound.acknowledge,
       defaultCountry: config.defaultCountry,
+      bot,
     }),
     satisfaction,
   );
+  intakeForBot = intake;
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
@@ -135,6 +158,7 @@ export function createApp(deps: AppDeps): App {
           ...mailboxes.routes(),
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
+          ...botRoutes({ db }),
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
         ];
         const http = createHttpApp({
@@ -174,6 +198,8 @@ export function createApp(deps: AppDeps): App {
         consumer.on('failed', (job, error) => logger.warn({ err: error, jobId: job?.id }, 'contact job failed'));
         const recovery = startRecovery({ db, jobs, dispatcher, notifier, logger: logger.child({ component: 'recovery' }), sweepMs: config.dispatchSweepMs });
         stoppers.push(() => recovery.stop(), () => consumer.close());
+        const selfServiceSweep = bot.startSweep(Math.max(config.dispatchSweepMs, 1000));
+        stoppers.push(() => selfServiceSweep.stop());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });
         stoppers.push(() => sender.stop());
         const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
