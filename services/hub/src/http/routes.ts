@@ -6,6 +6,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import type { AgentWork } from '../contacts/service.ts';
 import { transcript } from '../contacts/messages.ts';
 import { agentLanguage } from '../contacts/screen-pop.ts';
+import { publicStatus } from '../contacts/statuses.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { customerInput, customerSearchQuery, customerView, searchCustomers, upsertCustomer } from './customers.ts';
@@ -232,6 +233,7 @@ export function apiRoutes(deps: {
         return {
           body: {
             ...contact,
+            status: publicStatus(contact.status),
             events: contact.events.map((event) => ({ ...event, id: Number(event.id) })),
             messages: await transcript(db, contact.id),
           },
