@@ -23,6 +23,9 @@ describe('the chat bot', () => {
     const broken = await api(hub.url, '/api/chat/flows', { method: 'PUT', token: admin, body: { address: 'support', flow: { ...demoBotFlow, start: 'nowhere' } } });
     expect(broken).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     expect(broken.body.error.message).toContain('nowhere');
+    const document = (await api(hub.url, '/api/openapi.json')).body;
+    expect(Object.keys(document.paths['/api/chat/flows'] ?? {})).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(document.paths['/api/chat/flows/{address}']?.['delete']).toBeDefined();
 
     const row = await hub.database.db.customer.findFirstOrThrow({
       where: { language: 'nb', orders: { some: { status: { notIn: ['delivered', 'cancelled'] } } }, identities: { some: { kind: 'email' } } },

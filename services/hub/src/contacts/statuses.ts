@@ -3,10 +3,8 @@
  * self-service states with hyphens; Prisma's identifiers cannot, so they map.
  */
 export const finishedStatuses = ['ended', 'abandoned', 'self_served', 'abandoned_in_self_service'] as const;
-/** The same states as PostgreSQL stores them, for raw SQL. */
-export const finishedStatusesSql = ['ended', 'abandoned', 'self-served', 'abandoned-in-self-service'] as const;
-
-const finished = new Set<string>([...finishedStatuses, ...finishedStatusesSql]);
+// Raw SQL reads the states as PostgreSQL stores them (with hyphens); both spellings are finished.
+const finished = new Set<string>([...finishedStatuses, 'self-served', 'abandoned-in-self-service']);
 
 export function isFinished(status: string): boolean {
   return finished.has(status);

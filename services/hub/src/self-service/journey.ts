@@ -15,17 +15,12 @@ export function entryPointOf(inbound: Pick<InboundContact, 'channel' | 'to' | 'q
 }
 
 /** The steps that served the customer something (an answer, a payment), in order. */
-export function servedSteps(journey: readonly JourneyStep[]): JourneyStep[] {
+function servedSteps(journey: readonly JourneyStep[]): JourneyStep[] {
   return journey.filter((step) => step.data?.['action'] && step.data['outcome'] !== 'failed' && step.data['outcome'] !== 'not-found');
 }
 
 export function servedInSelfService(journey: readonly JourneyStep[]): boolean {
   return servedSteps(journey).length > 0;
-}
-
-/** Every self-service action the customer tried, served or not (for the reports' most-used actions). */
-export function actionsOf(journey: readonly JourneyStep[]): string[] {
-  return journey.flatMap((step) => (step.data?.['action'] ? [step.data['action']] : []));
 }
 
 export function asJourney(value: unknown): JourneyStep[] {

@@ -70,4 +70,15 @@ describe('the self-service flow engine', () => {
     expect(handover.outcome).toEqual({ kind: 'handover', queue: 'support' });
     expect(draft.awaiting).toEqual({ kind: 'done' });
   });
+  it('speaks Danish and English from the same flow', async () => {
+    for (const [language, greeting, person, menu] of [
+      ['da', 'Hej! Jeg er Nordisk Varmes digitale assistent.', 'Tale med en person', 'Hvad kan jeg hjælpe dig med?'],
+      ['en', "Hi! I'm Nordisk Varme's digital assistant.", 'Talk to a person', 'What can I help you with?'],
+    ] as const) {
+      const draft = { ...session(), language };
+      const turn = await new FlowEngine(flow, { selfService: backOffice, now }).begin(draft, null);
+      expect(turn.said.map((said) => said.text)).toEqual([greeting, menu]);
+      expect(turn.said[1]!.options?.at(-1)).toEqual({ id: 'agent', label: person });
+    }
+  });
 });

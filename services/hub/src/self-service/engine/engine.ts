@@ -45,7 +45,7 @@ export interface Said {
   links?: ChatLink[];
 }
 
-export type Outcome = { kind: 'continue' } | { kind: 'handover'; queue: string } | { kind: 'finished' };
+type Outcome = { kind: 'continue' } | { kind: 'handover'; queue: string } | { kind: 'finished' };
 
 export interface EngineTurn {
   said: Said[];

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { languages } from '@sentral/contract';
 
 /**
  * A self-service flow for the chat bot as data, one per entry point (`chat:<queue>`, stored under the
@@ -14,7 +13,7 @@ const localized = z.object({ nb: sentence, da: sentence, en: sentence }).strict(
 const words = z.object({ nb: z.array(sentence), da: z.array(sentence), en: z.array(sentence) }).partial().strict();
 
 /** The same actions the IVR serves (plus nothing the chat cannot show). */
-export const botActions = ['order-status', 'tracking', 'stock', 'delivery-estimate', 'invoice-balance'] as const;
+const botActions = ['order-status', 'tracking', 'stock', 'delivery-estimate', 'invoice-balance'] as const;
 export type BotAction = (typeof botActions)[number];
 /** Actions that show the customer's own data: only to a verified identity. */
 export const personalActions: ReadonlySet<BotAction> = new Set(['order-status', 'tracking', 'invoice-balance']);
@@ -95,9 +94,7 @@ export type BotFlow = z.infer<typeof botFlowSchema>;
 export type BotFlowInput = z.input<typeof botFlowSchema>;
 
 /** Options the bot adds by itself: a person, the main menu, and "that was all". */
-export const reservedOptions = new Set(['agent', 'menu', 'done']);
-
-export const supportedLanguages = languages;
+const reservedOptions = new Set(['agent', 'menu', 'done']);
 
 /** The demo shop's chat bot: order status, parcel tracking, invoices, stock, delivery times and help articles. */
 export const demoBotFlow: BotFlowInput = {
