@@ -19,6 +19,8 @@ function FigureCells(props: { row: ReportFigures; f: Formats }) {
       <td>{f.duration(row.ahtSeconds)}</td>
       <td>{row.transfers}</td>
       <td>{f.decimal(row.satisfaction)}</td>
+      <td>{row.selfService}</td>
+      <td>{f.percent(row.containmentRate)}</td>
     </>
   );
 }
@@ -81,7 +83,7 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
           <label>
             {t('reports.by')}
             <select value={query.by} onChange={(event) => setQuery({ ...query, by: event.target.value as ReportQuery['by'] })}>
-              {(['queue', 'channel', 'agent', 'segment'] as const).map((by) => (
+              {(['queue', 'channel', 'agent', 'segment', 'entryPoint'] as const).map((by) => (
                 <option key={by} value={by}>
                   {t(`reports.${by}`)}
                 </option>
@@ -113,6 +115,8 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
                     <th scope="col">{t('reports.aht')}</th>
                     <th scope="col">{t('reports.transfers')}</th>
                     <th scope="col">{t('reports.csat')}</th>
+                    <th scope="col">{t('reports.selfService')}</th>
+                    <th scope="col">{t('reports.containment')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -154,6 +158,7 @@ export function Reports(props: { api: SupervisorApi; t: WallboardT; f: Formats; 
                   ['reports.aht', (row: ReportFigures) => f.duration(row.ahtSeconds)],
                   ['reports.abandoned', (row: ReportFigures) => f.percent(row.abandonRate)],
                   ['reports.csat', (row: ReportFigures) => f.decimal(row.satisfaction)],
+                  ['reports.containment', (row: ReportFigures) => f.percent(row.containmentRate)],
                 ] as const
               ).map(([key, value]) => (
                 <tr key={key}>
