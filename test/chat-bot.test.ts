@@ -103,6 +103,17 @@ describe('the chat bot', () => {
     expect(entry.summary).toMatch(/^Sjekket ordre .+ i chat$/);
   });
 
+  it('shows the orders at once to a chat the channel identified as verified', async () => {
+    const chat = await visitor('verified-visitor@example.test');
+    const first = await chat.say('Hei');
+    // The channel proved who the visitor is (a signed host-site token or a one-time code) and recorded it on the contact.
+    await hub.database.db.contact.update({ where: { id: first.ack.contactId }, data: { customerId: customer.id, identMethod: 'verified', identConfidence: 0.95 } });
+    const answer = await chat.say('Ordrestatus', 'order-status');
+    const texts = answer.replies.map((m) => m.text).join('\n');
+    expect(texts).not.toContain('kundenummeret');
+    expect(customer.orders.some((order) => texts.includes(`Ordre ${order} er`))).toBe(true);
+  });
+
   it('hands over on "talk to a person" with the bot journey in the pop, and is silent once the agent took over', async () => {
     const chat = await visitor(customer.email);
     await chat.say('Hei');

@@ -233,6 +233,9 @@ const en = {
   'status.accepted': 'In conversation',
   'status.ended': 'Ended',
   'status.abandoned': 'Abandoned',
+  'status.self-service': 'In self-service',
+  'status.self-served': 'Self-served',
+  'status.abandoned-in-self-service': 'Left self-service',
   'error.generic': 'Something went wrong: {message}',
 };
 
@@ -470,6 +473,9 @@ const nb: Dictionary = {
   'status.accepted': 'I samtale',
   'status.ended': 'Avsluttet',
   'status.abandoned': 'Forlatt',
+  'status.self-service': 'I selvbetjening',
+  'status.self-served': 'Løst i selvbetjening',
+  'status.abandoned-in-self-service': 'Forlot selvbetjening',
   'error.generic': 'Noe gikk galt: {message}',
 };
 
@@ -704,6 +710,9 @@ const da: Dictionary = {
   'status.accepted': 'I samtale',
   'status.ended': 'Afsluttet',
   'status.abandoned': 'Forladt',
+  'status.self-service': 'I selvbetjening',
+  'status.self-served': 'Løst i selvbetjening',
+  'status.abandoned-in-self-service': 'Forlod selvbetjening',
   'error.generic': 'Noget gik galt: {message}',
 };
 

@@ -162,6 +162,10 @@ export function createChatBot(deps: {
       if (session.lastSeq >= seq) return;
       const draft = structuredClone(session);
       draft.lastSeq = seq;
+      // A proof the channel took meanwhile (a one-time code) counts from the next message on.
+      if (contact.identMethod === 'verified' && contact.customerId && draft.identity?.method !== 'verified') {
+        draft.identity = { customerId: contact.customerId, method: 'verified', confidence: contact.identConfidence };
+      }
       const result = await step(engine, draft);
       if (await sessions.replace(sessionKey(contactId), stored.version, draft)) {
         await settle(contactId, draft, result);
