@@ -321,7 +321,8 @@ export function createIntake(deps: {
       if (botEntry) {
         const opened = await openSelfServiceContact(inbound, botEntry);
         if (opened.created) deps.bot!.started(opened.contactId, inbound);
-        return opened;
+        // Another delivery stored the conversation first: this message joins it like any other.
+        return opened.created ? opened : intake.open(inbound);
       }
       let opened: OpenedContact;
       try {
