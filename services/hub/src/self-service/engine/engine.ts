@@ -386,6 +386,6 @@ export class FlowEngine {
   }
 
   private date(iso: string, language: Language): string {
-    return new Intl.DateTimeFormat(intlLocale[language], { day: 'numeric', month: 'long', timeZone: 'Europe/Oslo' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(intlLocale[language], { day: 'numeric', month: 'long', timeZone: this.flow.timeZone }).format(new Date(iso));
   }
 }

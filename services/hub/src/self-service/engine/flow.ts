@@ -7,6 +7,15 @@ import { z } from 'zod';
  * speech and keys, the bot as text and buttons.
  */
 
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const nodeId = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be 1-40 lower-case letters, digits or -, starting with a letter');
 const sentence = z.string().trim().min(1).max(600);
 const localized = z.object({ nb: sentence, da: sentence, en: sentence }).strict();
@@ -62,6 +71,8 @@ export const botFlowSchema = z
     greeting: localized,
     /** Country of the postcodes customers type (delivery estimates). */
     country: z.string().regex(/^[A-Z]{2}$/).default('NO'),
+    /** Dates the bot writes (delivery, due dates) are in this zone. */
+    timeZone: z.string().refine(validTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('Europe/Oslo'),
     start: nodeId,
     /** Where "talk to a person" leads: an agent node. */
     escalate: nodeId,
