@@ -221,8 +221,11 @@ describe('supervisor figures on a scripted day', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).toContain('sentral-queue-hour-2026-03-10-2026-03-10.csv');
     const lines = (await csv.text()).trim().split('\r\n');
-    expect(lines[0]).toBe('start,end,key,label,offered,answered,answeredWithinThreshold,abandoned,handled,transfers,ratings,serviceLevel,asaSeconds,ahtSeconds,abandonRate,satisfaction');
-    expect(lines).toContain('2026-03-10T08:00:00.000Z,2026-03-10T09:00:00.000Z,support,Kundeservice,3,2,1,1,2,1,1,0.3333,20,255,0.3333,9');
+    expect(lines[0]).toBe(
+      'start,end,key,label,offered,answered,answeredWithinThreshold,abandoned,handled,transfers,ratings,serviceLevel,asaSeconds,ahtSeconds,abandonRate,satisfaction,selfService,selfServed,selfServiceTransferred,selfServiceAbandoned,containmentRate',
+    );
+    // No self-service on this day: its counts are zero and its containment rate is empty.
+    expect(lines).toContain('2026-03-10T08:00:00.000Z,2026-03-10T09:00:00.000Z,support,Kundeservice,3,2,1,1,2,1,1,0.3333,20,255,0.3333,9,0,0,0,0,');
     expect(lines).toHaveLength(6);
   });
 

@@ -1,4 +1,4 @@
-import type { Channel, JourneyStep } from './domain.ts';
+import type { Channel, JourneyStep, SelfServiceOutcome } from './domain.ts';
 import type { ChatLink, ChatOption } from './realtime.ts';
 import type { AgentDeviceGrant, ChannelIdentification, SelfServicePorts } from './self-service.ts';
 
@@ -55,6 +55,8 @@ export interface InboundMessage {
   attachments?: InboundAttachment[];
   /** Channel facts shown with the message (mail: from, to, cc, date, subject). */
   meta?: Record<string, unknown>;
+  /** The bot option the customer tapped (chat); `text` then carries the option's label. */
+  optionId?: string | null;
 }
 
 export interface InboundAttachment {
@@ -97,6 +99,33 @@ export interface ContactIntake {
   rateContact?(contactId: string, from: string, score: number): Promise<void>;
   /** Replaces the contact's self-service journey with a longer one (steps taken while waiting); a shorter, stale one is ignored. */
   updateJourney?(contactId: string, journey: JourneyStep[]): Promise<void>;
+  /**
+   * Stores a contact that starts in self-service (an IVR call, a bot chat) before the channel answers.
+   * It waits in no queue until `handOver`; a repeated delivery (same channel and external id) finds it again.
+   */
+  openSelfService?(inbound: InboundContact): Promise<OpenedContact>;
+  /** Ends a contact still in self-service; a contact already handed over or ended is left as it is. */
+  finishSelfService?(contactId: string, finish: SelfServiceFinish): Promise<{ finished: boolean }>;
+  /** The customer asked for a person: the contact leaves self-service for queue and offer, carrying its journey. */
+  handOver?(contactId: string, handover: SelfServiceHandover): Promise<{ handedOver: boolean }>;
+}
+
+export interface SelfServiceFinish {
+  outcome: SelfServiceOutcome;
+  journey: JourneyStep[];
+  /** Who the customer turned out to be (a verification during the conversation). */
+  identified?: ChannelIdentification | null;
+  /** Where a customer who left mid-flow was (e.g. `verify-secret`), for the reports' drop-off steps. */
+  leftAt?: string | null;
+}
+
+export interface SelfServiceHandover {
+  journey: JourneyStep[];
+  /** The queue the flow chose; the routing rules may still move it. */
+  queueId: string | null;
+  identified?: ChannelIdentification | null;
+  language?: string | null;
+  displayName?: string | null;
 }
 
 /** What the hub sends back out through a channel. */

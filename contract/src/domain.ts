@@ -21,4 +21,13 @@ export interface JourneyStep {
   at: string;
   step: string;
   result: string;
+  /**
+   * The step's facts in a language-free form (`order`, `invoice`, `amount`, `currency`, `outcome`,
+   * `intent`, `article`, ...): summaries in the reader's language, reports and routing read these.
+   */
+  data?: Record<string, string>;
 }
+
+/** How a self-service conversation that never reached an agent ended. */
+export const selfServiceOutcomes = ['self-served', 'abandoned-in-self-service'] as const;
+export type SelfServiceOutcome = (typeof selfServiceOutcomes)[number];

@@ -3,7 +3,7 @@ import type { Ack } from './errors.ts';
 import type { Channel, IdentificationMethod, JourneyStep, Segment } from './domain.ts';
 import { agentStates } from './domain.ts';
 import { awayReasonCode } from './presence.ts';
-import { ratingSchema, type AgentStatus, type KpiProgress, type StaffingAdvice, type WaitingContact } from './supervision.ts';
+import { ratingSchema, type AgentStatus, type KpiProgress, type SelfServiceStats, type StaffingAdvice, type WaitingContact } from './supervision.ts';
 
 /** Longest text a chat customer or agent may send in one message (characters). */
 export const MAX_MESSAGE_LENGTH = 8_000;
@@ -296,6 +296,8 @@ export interface QueueStats {
   occupancy: number | null;
   staffing: StaffingAdvice;
   targets: KpiProgress[];
+  /** Today's self-service contacts that belong to this queue (started in it, or the IVR's default queue). */
+  selfService?: SelfServiceStats;
 }
 
 export interface SupervisorStats {

@@ -80,7 +80,8 @@ export interface SelfService {
   /** An order by its number as the customer keys it (digits with or without the ORD- prefix). */
   order(reference: string): Promise<OrderFact | null>;
   stock(productNumber: string): Promise<StockFact | null>;
-  deliveryEstimate(postcode: string, country: string, from?: Date): Promise<DeliveryFact | null>;
+  /** Working days skip weekends and the closed holidays of `calendarQueue`'s calendar, when one is named. */
+  deliveryEstimate(postcode: string, country: string, from?: Date, calendarQueue?: string | null): Promise<DeliveryFact | null>;
   openInvoices(customerId: string): Promise<InvoiceFact[]>;
   /** Records a payment attempt on the invoice; an unpaid invoice becomes paid on success. */
   recordPayment(outcome: PaymentOutcome): Promise<{ recorded: boolean }>;

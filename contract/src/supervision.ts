@@ -101,7 +101,7 @@ export interface TodaySeries {
 // ---- reports ------------------------------------------------------------------------------
 
 export const reportIntervals = ['15m', 'hour', 'day'] as const;
-export const reportDimensions = ['queue', 'channel', 'agent', 'segment'] as const;
+export const reportDimensions = ['queue', 'channel', 'agent', 'segment', 'entryPoint'] as const;
 export type ReportDimension = (typeof reportDimensions)[number];
 
 export interface ReportFigures {
@@ -117,6 +117,26 @@ export interface ReportFigures {
   ahtSeconds: number | null;
   abandonRate: number | null;
   satisfaction: number | null;
+  /** Self-service (IVR, bot): contacts that started there, and how they left it (see the README's metric table). */
+  selfService: number;
+  selfServed: number;
+  selfServiceTransferred: number;
+  selfServiceAbandoned: number;
+  containmentRate: number | null;
+  /** The most used self-service actions and the steps where customers left, most first. */
+  topSelfServiceActions: Array<{ action: string; contacts: number }>;
+  selfServiceExits: Array<{ step: string; contacts: number }>;
+}
+
+/** A queue's self-service today, as the wallboard shows it. */
+export interface SelfServiceStats {
+  contacts: number;
+  selfServed: number;
+  transferred: number;
+  abandoned: number;
+  containmentRate: number | null;
+  topActions: Array<{ action: string; contacts: number }>;
+  exits: Array<{ step: string; contacts: number }>;
 }
 
 export interface ReportRow extends ReportFigures {

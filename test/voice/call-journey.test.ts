@@ -97,7 +97,7 @@ describe('a call through the IVR to an agent', () => {
     await ended;
     const finished = await db.contact.findUniqueOrThrow({ where: { id: contactId }, include: { events: { orderBy: { id: 'asc' } }, offers: true } });
     expect(finished.status).toBe('ended');
-    expect(finished.events.map((e) => e.type)).toEqual(['arrived', 'identified', 'queued', 'offered', 'accepted', 'ended']);
+    expect(finished.events.map((e) => e.type)).toEqual(['arrived', 'self-service', 'handed-over', 'identified', 'queued', 'offered', 'accepted', 'ended']);
     const pop = finished.offers[0]!.screenPop as { journey: Array<{ step: string; result: string }> };
     expect(pop.journey.map((step) => step.step)).toEqual(['identification', 'language', 'order-status', 'agent']);
 

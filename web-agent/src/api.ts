@@ -64,6 +64,8 @@ export interface CustomerView {
     status: string;
     queueId: string;
     subject: string | null;
+    /** One line in the reader's language; for self-service it says what the customer did there. */
+    summary?: string;
     disposition: string | null;
     notes: string | null;
     createdAt: string;

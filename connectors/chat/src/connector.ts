@@ -92,7 +92,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         return;
       }
       try {
-        const { text, clientMessageId } = parsed.data;
+        const { text, clientMessageId, optionId } = parsed.data;
         const opened = await intake.open({
           channel: 'chat',
           externalId: `${session.visitorId}:${clientMessageId ?? randomUUID()}`,
@@ -102,7 +102,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
           displayName: session.name ?? null,
           language: session.language ?? null,
           queueId: session.queue ?? null,
-          firstMessage: { text, clientMessageId: clientMessageId ?? null },
+          firstMessage: { text, clientMessageId: clientMessageId ?? null, optionId: optionId ?? null },
         });
         // One conversation room at a time: an ended conversation's room is kept until the next one starts.
         for (const room of [...socket.rooms]) if (room.startsWith('contact:') && room !== rooms.chatContact(opened.contactId)) await socket.leave(room);
@@ -230,7 +230,14 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         const room = namespace.to(rooms.chatContact(event.contactId));
         switch (event.kind) {
           case 'message':
-            room.emit('message', { from: event.from, text: event.text, at: event.at, ...(event.seq ? { seq: event.seq } : {}) });
+            room.emit('message', {
+              from: event.from,
+              text: event.text,
+              at: event.at,
+              ...(event.seq ? { seq: event.seq } : {}),
+              ...(event.options ? { options: event.options } : {}),
+              ...(event.links ? { links: event.links } : {}),
+            });
             return;
           case 'queue':
             room.emit('queue', { position: event.position, estimatedWaitSeconds: event.estimatedWaitSeconds });

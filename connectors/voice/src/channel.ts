@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { SentralError, type ConnectorLogger, type ContactIntake, type Language, type MonitorRequest, type OutboundEvent, type SelfServicePorts } from '@sentral/contract';
+import {
+  SentralError,
+  type ConnectorLogger,
+  type ContactIntake,
+  type Language,
+  type MonitorRequest,
+  type OutboundEvent,
+  type SelfServiceFinish,
+  type SelfServicePorts,
+} from '@sentral/contract';
 import { agentIdentity, type CallControl } from './calls.ts';
 import type { IvrFlow } from './flow.ts';
 import type { FlowCache, LoadedFlow } from './flows.ts';
@@ -68,6 +77,8 @@ export class VoiceChannel {
       this.deps.ports.selfService.customersByPhone(params.From ?? null),
     ]);
     if (existing) return this.replay(existing, 0);
+    // The call is a contact before the caller hears a word; Twilio's retries find the same one.
+    const contactId = await this.openContact(params, loaded.flow, lookup.customers, lookup.confidence);
     const now = this.deps.now().toISOString();
     const draft: CallSession = {
       v: 1,
@@ -84,7 +95,7 @@ export class VoiceChannel {
       candidates: [],
       verification: null,
       journey: [],
-      contactId: null,
+      contactId,
       queueId: null,
       callback: { requested: false, callSid: null, placedAt: null, answered: false },
       activeCallSid: params.CallSid,
@@ -112,7 +123,11 @@ export class VoiceChannel {
       const draft = structuredClone(session);
       const turn = await this.ivr(flow).input(draft, callerInput(params));
       const twiml = this.answered(flow, draft, turn, seq);
-      if (await this.sessions.replace(loaded, draft)) return twiml;
+      if (await this.sessions.replace(loaded, draft)) {
+        // The contact's journey grows with the call; a handover carried it already.
+        if (draft.queueId === null && draft.journey.length > session.journey.length) await this.shareJourney(draft);
+        return twiml;
+      }
     }
     throw new SessionConflictError(`step ${seq} of call ${params.CallSid} kept conflicting`);
   }
@@ -327,7 +342,29 @@ export class VoiceChannel {
       draft.ended = true;
       return draft;
     });
-    if (updated?.changed && updated.session.contactId) await this.deps.intake.customerEnded(updated.session.contactId);
+    if (!updated?.changed || !updated.session.contactId) return;
+    const session = updated.session;
+    if (session.queueId === null && this.deps.intake.finishSelfService) {
+      await this.deps.intake.finishSelfService(session.contactId!, selfServiceEnd(session));
+      return;
+    }
+    await this.deps.intake.customerEnded(session.contactId!);
+  }
+
+  /** Opens the call's contact in self-service (when the hub offers it) and remembers which call it is. */
+  private async openContact(params: CallParams, flow: IvrFlow, customers: Array<{ id: string }>, confidence: number): Promise<string | null> {
+    if (!this.deps.intake.openSelfService) return null;
+    const [only] = customers;
+    const opened = await this.deps.intake.openSelfService({
+      channel: 'voice',
+      externalId: params.CallSid,
+      from: params.From ?? null,
+      to: params.To ?? null,
+      language: flow.defaultLanguage,
+      identified: customers.length === 1 && only ? { customerId: only.id, method: 'phone', confidence } : null,
+    });
+    await this.sessions.link(opened.contactId, params.CallSid);
+    return opened.contactId;
   }
 
   /**
@@ -578,6 +615,27 @@ export class VoiceChannel {
   private writer(flow: IvrFlow | null): TwimlWriter {
     return new TwimlWriter(flow, this.deps.urls);
   }
+}
+
+/** Where a caller can be in the middle of something: hanging up there is leaving mid-flow. */
+const midFlow = new Set(['language', 'customer', 'digits', 'verify-reference', 'verify-secret', 'invoice', 'paying']);
+
+/**
+ * How a call that never reached an agent ended: served when the caller got at least one answer (an
+ * order's status, a payment), otherwise abandoned, with the place they left for the reports.
+ */
+function selfServiceEnd(session: CallSession): SelfServiceFinish {
+  const served = session.journey.some((step) => step.data?.['action'] && step.data['outcome'] !== 'failed' && step.data['outcome'] !== 'not-found');
+  const awaiting = session.awaiting;
+  const leftAt = 'node' in awaiting ? (midFlow.has(awaiting.kind) ? awaiting.kind : `${awaiting.kind}:${awaiting.node}`) : awaiting.kind;
+  return {
+    outcome: served ? 'self-served' : 'abandoned-in-self-service',
+    journey: session.journey,
+    identified: session.identity
+      ? { customerId: session.identity.customerId, method: session.identity.method, confidence: session.identity.confidence }
+      : null,
+    leftAt,
+  };
 }
 
 function callerInput(params: CallParams): CallerInput {

@@ -197,7 +197,22 @@ export class Ivr {
   }
 
   private async toAgent(draft: CallSession, queue: string, announcement: string, lines: Line[], step: 'agent' | 'escalated'): Promise<Turn> {
-    this.journey(draft, 'agent', journeyText[step][draft.language](queue));
+    this.journey(draft, 'agent', journeyText[step][draft.language](queue), { handover: queue });
+    const handedOver = draft.contactId && this.deps.intake.handOver
+      ? await this.deps.intake.handOver(draft.contactId, {
+          journey: draft.journey,
+          queueId: queue,
+          identified: this.identification(draft),
+          language: draft.language,
+          displayName: draft.identity?.name ?? null,
+        })
+      : null;
+    if (handedOver) {
+      draft.queueId = queue;
+      draft.awaiting = { kind: 'waiting' };
+      lines.push(this.line(draft, announcement));
+      return { lines, end: { kind: 'wait' } };
+    }
     const opened = await this.deps.intake.open({
       channel: 'voice',
       externalId: draft.callSid,
@@ -309,11 +324,18 @@ export class Ivr {
     return node?.type === type ? (node as Extract<FlowNode, { type: T }>) : undefined;
   }
 
-  private journey(draft: CallSession, step: string, result: string): void {
-    draft.journey.push({ at: this.deps.now().toISOString(), step, result } satisfies JourneyStep);
+  /** `data` holds the step's facts without language, read by the hub's summaries, reports and routing. */
+  private journey(draft: CallSession, step: string, result: string, data?: Record<string, string>): void {
+    draft.journey.push({ at: this.deps.now().toISOString(), step, result, ...(data ? { data } : {}) } satisfies JourneyStep);
   }
 
   // ---- self-service actions -------------------------------------------------------------------
+
+  /** The queue an agent node sends callers to: its calendar's holidays count for delivery estimates. */
+  private queueOf(nodeId: string): string | null {
+    const node = this.flow.nodes[nodeId];
+    return node?.type === 'agent' ? node.queue : null;
+  }
 
   private hasCustomer(draft: CallSession): boolean {
     return Boolean(draft.identity?.customerId) && draft.identity?.method !== 'none';
@@ -335,7 +357,7 @@ export class Ivr {
         const orders = await selfService.openOrders(customerId);
         if (orders.length === 0) {
           lines.push(this.line(draft, say.noOpenOrders[language]()));
-          this.journey(draft, node.action, journeyText.noOpenOrders[language]());
+          this.journey(draft, node.action, journeyText.noOpenOrders[language](), { action: node.action, orders: '0' });
         } else {
           this.tellOrders(draft, node.action, orders.slice(0, MAX_SPOKEN_ITEMS), lines);
         }
@@ -353,7 +375,7 @@ export class Ivr {
         const invoices = await selfService.openInvoices(customerId!);
         if (invoices.length === 0) {
           lines.push(this.line(draft, say.noInvoices[language]()));
-          this.journey(draft, 'payment', journeyText.noInvoices[language]());
+          this.journey(draft, 'payment', journeyText.noInvoices[language](), { action: 'invoice-balance', invoices: '0' });
           return this.afterAction(draft, nodeId, node, lines);
         }
         const invoice = this.invoiceRef(invoices[0]!);
@@ -382,7 +404,7 @@ export class Ivr {
       case 'tracking': {
         const order = await selfService.order(keyed);
         if (!order) {
-          this.journey(draft, node.action, journeyText.orderNotFound[language](keyed));
+          this.journey(draft, node.action, journeyText.orderNotFound[language](keyed), { action: node.action, outcome: 'not-found', order: keyed });
           return this.miss(draft, say.orderNotFound[language]());
         }
         this.tellOrders(draft, node.action, [order], lines);
@@ -391,18 +413,22 @@ export class Ivr {
       case 'stock': {
         const product = await selfService.stock(keyed);
         if (!product) {
-          this.journey(draft, 'stock', journeyText.productNotFound[language](keyed));
+          this.journey(draft, 'stock', journeyText.productNotFound[language](keyed), { action: 'stock', outcome: 'not-found', product: keyed });
           return this.miss(draft, say.productNotFound[language]());
         }
         const restock = product.restockDate ? spokenDate(product.restockDate, language, this.flow.timeZone) : null;
         lines.push(this.line(draft, product.inStock > 0 ? say.inStock[language](product.name, product.inStock) : say.outOfStock[language](product.name, restock)));
-        this.journey(draft, 'stock', journeyText.stock[language](product.productNumber, product.name, product.inStock));
+        this.journey(draft, 'stock', journeyText.stock[language](product.productNumber, product.name, product.inStock), {
+          action: 'stock',
+          outcome: 'succeeded',
+          product: product.productNumber,
+        });
         break;
       }
       case 'delivery-estimate': {
-        const estimate = await selfService.deliveryEstimate(keyed, this.flow.country, this.deps.now());
+        const estimate = await selfService.deliveryEstimate(keyed, this.flow.country, this.deps.now(), this.queueOf(node.agent ?? this.flow.escalate));
         if (!estimate) {
-          this.journey(draft, 'delivery-estimate', journeyText.postcodeUnknown[language](keyed));
+          this.journey(draft, 'delivery-estimate', journeyText.postcodeUnknown[language](keyed), { action: 'delivery-estimate', outcome: 'not-found', postcode: keyed });
           return this.miss(draft, say.postcodeUnknown[language]());
         }
         const date = spokenDate(estimate.expectedDate, language, this.flow.timeZone);
@@ -411,6 +437,7 @@ export class Ivr {
           draft,
           'delivery-estimate',
           journeyText.delivery[language](estimate.postcode, estimate.workingDays, shortDate(estimate.expectedDate, language, this.flow.timeZone)),
+          { action: 'delivery-estimate', outcome: 'succeeded', postcode: estimate.postcode, date: estimate.expectedDate },
         );
         break;
       }
@@ -442,14 +469,14 @@ export class Ivr {
         noted.push(journeyText.order[language](order.number, status, order.expectedDelivery ? shortDate(order.expectedDelivery, language, zone) : null));
       }
     }
-    this.journey(draft, action, noted.join('; '));
+    this.journey(draft, action, noted.join('; '), { action, outcome: 'succeeded', order: orders.map((order) => order.number).join(', ') });
   }
 
   private tellInvoices(draft: CallSession, invoices: InvoiceFact[], lines: Line[]): void {
     const language = draft.language;
     if (invoices.length === 0) {
       lines.push(this.line(draft, say.noInvoices[language]()));
-      this.journey(draft, 'invoice-balance', journeyText.noInvoices[language]());
+      this.journey(draft, 'invoice-balance', journeyText.noInvoices[language](), { action: 'invoice-balance', outcome: 'succeeded', invoices: '0' });
       return;
     }
     // One currency per customer in practice; the first invoice's currency names the sum.
@@ -457,7 +484,13 @@ export class Ivr {
     const total = sumAmounts(invoices.filter((invoice) => invoice.currency === currency).map((invoice) => invoice.amount));
     const overdue = invoices.filter((invoice) => invoice.overdue).length;
     lines.push(this.line(draft, say.invoiceSummary[language](invoices.length, spokenMoney(total, currency, language), overdue)));
-    this.journey(draft, 'invoice-balance', journeyText.invoices[language](invoices.length, writtenMoney(total, currency, language), overdue));
+    this.journey(draft, 'invoice-balance', journeyText.invoices[language](invoices.length, writtenMoney(total, currency, language), overdue), {
+      action: 'invoice-balance',
+      outcome: 'succeeded',
+      invoices: String(invoices.length),
+      amount: total,
+      currency,
+    });
   }
 
   private afterAction(draft: CallSession, nodeId: string, node: ActionNode, lines: Line[]): Turn {
@@ -541,6 +574,7 @@ export class Ivr {
       draft,
       'payment',
       succeeded ? journeyText.paid[language](invoice.number, writtenMoney(invoice.amount, invoice.currency, language)) : journeyText.paymentFailed[language](invoice.number, result),
+      { action: 'payment', outcome: succeeded ? 'succeeded' : 'failed', invoice: invoice.number, amount: invoice.amount, currency: invoice.currency },
     );
     const node = this.nodeOf(awaiting.node, 'action');
     return node ? this.afterAction(draft, awaiting.node, node, lines) : this.enter(draft, this.flow.start, lines);
@@ -569,7 +603,7 @@ export class Ivr {
       draft.verification = { ...verification, reference: null };
       draft.candidates = [];
       draft.misses = 0;
-      this.journey(draft, 'verification', journeyText.verified[language](result.factor));
+      this.journey(draft, 'verification', journeyText.verified[language](result.factor), { verification: 'verified', factor: result.factor });
       return this.enter(draft, resumeNodeId, [this.line(draft, say.verified[language]())]);
     }
     const attempts = verification.attempts + 1;
@@ -578,7 +612,7 @@ export class Ivr {
     if (attempts < MAX_VERIFICATION_ATTEMPTS) {
       return this.ask(draft, { kind: 'verify-reference', node: resumeNodeId }, [this.line(draft, say.verifyFailed[language]())], [this.line(draft, say.verifyReference[language]())], 'number');
     }
-    this.journey(draft, 'verification', journeyText.notVerified[language](attempts));
+    this.journey(draft, 'verification', journeyText.notVerified[language](attempts), { verification: 'failed', attempts: String(attempts) });
     // Routed anyway, with the agent told how little we trust the claim.
     if (claimedCustomerId) draft.identity = { customerId: claimedCustomerId, name: null, method: 'none', confidence: CLAIMED_CONFIDENCE };
     else if (draft.identity) draft.identity = { ...draft.identity, confidence: Math.min(draft.identity.confidence, DOUBTED_PHONE_CONFIDENCE) };

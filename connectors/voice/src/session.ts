@@ -27,7 +27,7 @@ export const awaitingSchema = z.discriminatedUnion('kind', [
 export type Awaiting = z.infer<typeof awaitingSchema>;
 export type InvoiceRef = z.infer<typeof invoiceRef>;
 
-const journeyStep = z.object({ at: z.string(), step: z.string(), result: z.string() });
+const journeyStep = z.object({ at: z.string(), step: z.string(), result: z.string(), data: z.record(z.string(), z.string()).optional() });
 
 export const callSessionSchema = z.object({
   v: z.literal(1),

@@ -5,6 +5,7 @@ import { createAdapter as createRedisStreamsAdapter } from '@socket.io/redis-str
 import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { ContactIntake, KnowledgeBase } from '@sentral/contract';
 import type { Database } from '@sentral/db';
 import { rooms } from '@sentral/contract';
 import { queueNames, type ContactJobData, type QueueBackend } from '@sentral/queues';
@@ -34,8 +35,12 @@ import { attachmentRoutes } from './http/attachment-routes.ts';
 import { voiceRoutes } from './http/voice-routes.ts';
 import { presenceRoutes } from './http/presence-routes.ts';
 import { cannedAnswerRoutes } from './http/canned-answer-routes.ts';
-import { createSelfServicePorts } from './self-service/ports.ts';
 import { migratePlainPins } from './self-service/pin-migration.ts';
+import { botRoutes } from './http/bot-routes.ts';
+import { createSelfServicePorts } from './self-service/ports.ts';
+import { createChatBot } from './self-service/chat-bot.ts';
+import { createSelfService } from './self-service/back-office.ts';
+import { createSessionStore } from './self-service/sessions.ts';
 import { createSecretBox } from './channels/secrets.ts';
 import { createMailboxes } from './channels/mailboxes.ts';
 import { createConnectorState } from './channels/connector-state.ts';
@@ -46,7 +51,6 @@ import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
 import { createClientAddress } from './http/client-address.ts';
 import { accountRoutes } from './http/account-routes.ts';
-import type { KnowledgeBase } from '@sentral/contract';
 import { createArticles } from './knowledge-base/articles.ts';
 import { createKnowledgeBase } from './knowledge-base/search.ts';
 import { knowledgeBaseRoutes } from './http/kb-routes.ts';
@@ -122,10 +126,44 @@ export function createApp(deps: AppDeps): App {
   const satisfaction = createSatisfaction({ db, notifier, secret: deps.jwtSecret, publicBaseUrl: config.publicBaseUrl, logger: logger.child({ component: 'satisfaction' }) });
   const work = surveyAfterAgentEnd(createAgentWork({ db, notifier, dispatcher, logger, metrics, dispositions: config.wrapUp.dispositions, outbound }), satisfaction);
   const jobs = queues.producer<ContactJobData>(queueNames.contacts);
+  const knowledgeBase = createKnowledgeBase(db);
+  const intents = createIntentClassifier({
+    articleTitles: async (language) => (await knowledgeBase.publishedTitles(language)).map((article) => article.title),
+    onError: (error) => logger.warn({ err: error }, 'intent training failed'),
+  });
+  // Published titles teach the classifier what `faq` questions look like: a changed article trains it again.
+  const articles = createArticles(db, { onChange: () => intents.refresh() });
+  // The bot answers through the intake it is part of: the reference is filled in right below.
+  let intakeForBot: ContactIntake | null = null;
+  const bot = createChatBot({
+    db,
+    sessions: createSessionStore(db, 'chat-bot'),
+    selfService: createSelfService(db, config.defaultCountry, limits),
+    notifier,
+    intake: () => intakeForBot!,
+    logger: logger.child({ component: 'chat-bot' }),
+    // Trained lazily on a worker thread: until it is ready, buttons and keywords answer.
+    classifier: intents,
+    knowledge: knowledgeBase,
+    idleSeconds: config.bot.idleSeconds,
+  });
   const intake = surveyAfterCustomerEnd(
-    createIntake({ db, jobs, queues: createQueueDirectory(db), notifier, dispatcher, logger: logger.child({ component: 'intake' }), metrics, conversations, onOpened: outbound.acknowledge }),
+    createIntake({
+      db,
+      jobs,
+      queues: createQueueDirectory(db),
+      notifier,
+      dispatcher,
+      logger: logger.child({ component: 'intake' }),
+      metrics,
+      conversations,
+      onOpened: outbound.acknowledge,
+      defaultCountry: config.defaultCountry,
+      bot,
+    }),
     satisfaction,
   );
+  intakeForBot = intake;
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
@@ -138,13 +176,6 @@ export function createApp(deps: AppDeps): App {
     realtime: { namespace: (name: string) => io.of(name), clientAddress: (request: unknown) => clientAddress(request as IncomingMessage) },
   }));
 
-  const knowledgeBase = createKnowledgeBase(db);
-  const intents = createIntentClassifier({
-    articleTitles: async (language) => (await knowledgeBase.publishedTitles(language)).map((article) => article.title),
-    onError: (error) => logger.warn({ err: error }, 'intent training failed'),
-  });
-  // Published titles teach the classifier what `faq` questions look like: a changed article trains it again.
-  const articles = createArticles(db, { onChange: () => intents.refresh() });
 
   const wallboard = createWallboard({ db, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds });
   const supervision = createSupervisorActions({ db, work, dispatcher, notifier, connectorFor: (channel) => registry.forChannel(channel) });
@@ -181,6 +212,7 @@ export function createApp(deps: AppDeps): App {
           ...mailboxes.routes(),
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
+          ...botRoutes({ db }),
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
           ...presenceRoutes({ db, timeZone: config.reportTimeZone }),
           ...cannedAnswerRoutes({ db }),
@@ -226,6 +258,8 @@ export function createApp(deps: AppDeps): App {
         consumer.on('error', (error) => logger.warn({ err: error }, 'contact worker error'));
         const recovery = startRecovery({ db, jobs, dispatcher, notifier, logger: logger.child({ component: 'recovery' }), sweepMs: config.dispatchSweepMs });
         stoppers.push(() => recovery.stop(), () => consumer.close());
+        const selfServiceSweep = bot.startSweep(Math.max(config.dispatchSweepMs, 1000));
+        stoppers.push(() => selfServiceSweep.stop());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });
         stoppers.push(() => sender.stop());
         const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });

@@ -58,6 +58,7 @@ const envSchema = z.object({
     .transform((value) => [...new Set(value.split(',').map((code) => code.trim()).filter(Boolean))])
     .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'must be a comma-separated list of lower-case codes such as resolved,follow-up')).min(1, 'must name at least one code')),
   WRAP_UP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  BOT_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   REPORT_TIME_ZONE: z
     .string()
     .default('Europe/Oslo')
@@ -138,6 +139,8 @@ export interface Config {
   wrapUp: { dispositions: readonly string[]; seconds: number };
   /** Days, weeks and report intervals start in this time zone. */
   reportTimeZone: string;
+  /** The chat bot: a self-service chat without a customer message this long is over. */
+  bot: Readonly<{ idleSeconds: number }>;
   /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
   /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
@@ -213,6 +216,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     dispatchSweepMs: e.DISPATCH_SWEEP_MS,
     wrapUp: Object.freeze({ dispositions: Object.freeze(e.DISPOSITION_CODES), seconds: e.WRAP_UP_SECONDS }),
     reportTimeZone: e.REPORT_TIME_ZONE,
+    bot: Object.freeze({ idleSeconds: e.BOT_IDLE_SECONDS }),
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
     rateLimits: Object.freeze(e.RATE_LIMITS),
     trustProxy: e.TRUST_PROXY,

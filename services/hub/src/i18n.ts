@@ -5,6 +5,12 @@ const texts = {
     da: (name: string) => `${name} deltager nu i samtalen.`,
     en: (name: string) => `${name} has joined the conversation.`,
   },
+  /** An agent took a conversation over from the bot. */
+  agentTookOver: {
+    nb: (name: string) => `${name} har tatt over samtalen.`,
+    da: (name: string) => `${name} har overtaget samtalen.`,
+    en: (name: string) => `${name} has taken over the conversation.`,
+  },
   endedByAgent: {
     nb: () => 'Samtalen er avsluttet. Takk for at du kontaktet oss!',
     da: () => 'Samtalen er afsluttet. Tak fordi du kontaktede os!',

@@ -128,7 +128,7 @@ export function CustomerPage(props: { entry: CustomerEntry | undefined; queueNam
                         <ChannelIcon channel={contact.channel} />
                       </td>
                       <td>{props.queueName(contact.queueId)}</td>
-                      <td>{contact.subject ?? ''}</td>
+                      <td>{contact.subject ?? (contact.status.includes('self-serv') ? (contact.summary ?? '') : '')}</td>
                       <td>{label('status', contact.status)}</td>
                       <td>{contact.disposition ? <span className="badge disposition">{label('disposition', contact.disposition)}</span> : ''}</td>
                       <td className="notes">

@@ -4,7 +4,8 @@ import { useI18n } from '../i18n.tsx';
 import { Icon } from './icons.tsx';
 
 const closedOrderStatuses = new Set(['delivered', 'cancelled']);
-const closedContactStatuses = new Set(['ended', 'abandoned']);
+// Self-service contacts are over when they end there, and are no open case while the customer is still in them.
+const closedContactStatuses = new Set(['ended', 'abandoned', 'self-service', 'self-served', 'abandoned-in-self-service']);
 
 /** The 360 view in the screen pop's shape, so a restored or newly linked contact shows the same panel as a fresh offer. */
 export function popFromView(view: CustomerView, currentContactId: string | null, base: Pick<ScreenPop, 'identification' | 'journey'>): ScreenPop {
@@ -43,7 +44,7 @@ export function popFromView(view: CustomerView, currentContactId: string | null,
       contactId: contact.id,
       channel: contact.channel,
       at: contact.createdAt,
-      summary: [contact.queueId, contact.subject].filter(Boolean).join(' · '),
+      summary: contact.status.startsWith('self-') || contact.status === 'abandoned-in-self-service' ? (contact.summary ?? '') : [contact.queueId, contact.subject].filter(Boolean).join(' · '),
       disposition: contact.disposition,
       notes: contact.notes,
     })),

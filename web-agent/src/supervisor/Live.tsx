@@ -144,6 +144,15 @@ function QueueCard(props: { queue: QueueStats; name: string; t: WallboardT; f: F
           <dt>{t('queue.occupancy')}</dt>
           <dd>{f.percent(queue.occupancy)}</dd>
         </div>
+        {queue.selfService && queue.selfService.contacts > 0 ? (
+          <div>
+            <dt>{t('queue.containment')}</dt>
+            <dd data-testid="containment">{f.percent(queue.selfService.containmentRate)}</dd>
+            <dd className="muted small">
+              {t('queue.selfService', { served: queue.selfService.selfServed, transferred: queue.selfService.transferred, abandoned: queue.selfService.abandoned })}
+            </dd>
+          </div>
+        ) : null}
         <div>
           <dt>{t('queue.offered')}</dt>
           <dd data-testid="offered">{queue.offered}</dd>

@@ -19,6 +19,8 @@ function FigureCells(props: { row: ReportFigures; f: Formats }) {
       <td>{f.duration(row.ahtSeconds)}</td>
       <td>{row.transfers}</td>
       <td>{f.decimal(row.satisfaction)}</td>
+      <td>{row.selfService}</td>
+      <td>{f.percent(row.containmentRate)}</td>
     </>
   );
 }
@@ -85,7 +87,7 @@ export function Reports(props: { api: SupervisorApi; awayReasons: AwayReason[]; 
           <label>
             {t('reports.by')}
             <select value={query.by} onChange={(event) => setQuery({ ...query, by: event.target.value as ReportQuery['by'] })}>
-              {(['queue', 'channel', 'agent', 'segment'] as const).map((by) => (
+              {(['queue', 'channel', 'agent', 'segment', 'entryPoint'] as const).map((by) => (
                 <option key={by} value={by}>
                   {t(`reports.${by}`)}
                 </option>
@@ -117,6 +119,8 @@ export function Reports(props: { api: SupervisorApi; awayReasons: AwayReason[]; 
                     <th scope="col">{t('reports.aht')}</th>
                     <th scope="col">{t('reports.transfers')}</th>
                     <th scope="col">{t('reports.csat')}</th>
+                    <th scope="col">{t('reports.selfService')}</th>
+                    <th scope="col">{t('reports.containment')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -159,6 +163,7 @@ export function Reports(props: { api: SupervisorApi; awayReasons: AwayReason[]; 
                   ['reports.aht', (row: ReportFigures) => f.duration(row.ahtSeconds)],
                   ['reports.abandoned', (row: ReportFigures) => f.percent(row.abandonRate)],
                   ['reports.csat', (row: ReportFigures) => f.decimal(row.satisfaction)],
+                  ['reports.containment', (row: ReportFigures) => f.percent(row.containmentRate)],
                 ] as const
               ).map(([key, value]) => (
                 <tr key={key}>

@@ -4,7 +4,9 @@ import { SentralError, type ChatMessage } from '@sentral/contract';
 type Tx = Prisma.TransactionClient;
 export type Author = ChatMessage['from'];
 
-const closedStatuses = ['ended', 'abandoned'] as const;
+import { finishedStatuses } from './statuses.ts';
+
+const closedStatuses = finishedStatuses;
 
 /**
  * Appends a message with the next sequence number of its contact. Bumping the contact's counter

@@ -1,7 +1,40 @@
-import type { JourneyStep, ScreenPop } from '@sentral/contract';
+import { languages, type Channel, type JourneyStep, type Language, type ScreenPop } from '@sentral/contract';
 import type { Database } from '@sentral/db';
 import { attachmentUrl } from './messages.ts';
 import { internalNotesOf } from './notes.ts';
+import { inSelfService, isFinished, publicStatus } from './statuses.ts';
+import { asJourney, selfServiceSummary } from '../self-service/journey.ts';
+
+/** The language an agent reads: the first they speak, else Norwegian. */
+export function readerLanguage(spoken: readonly string[] | null | undefined): Language {
+  return (spoken ?? []).find((l): l is Language => (languages as readonly string[]).includes(l)) ?? 'nb';
+}
+
+export async function agentLanguage(db: Database, agentId: string): Promise<Language> {
+  const agent = await db.agent.findUnique({ where: { id: agentId }, select: { languages: true } });
+  return readerLanguage(agent?.languages);
+}
+
+export async function agentLanguageOfOffer(db: Database, offerId: string): Promise<Language> {
+  const offer = await db.offer.findUnique({ where: { id: offerId }, select: { agent: { select: { languages: true } } } });
+  return readerLanguage(offer?.agent.languages);
+}
+
+/**
+ * A past contact in one line. Self-service contacts say what the customer did there, in the
+ * reader's language ("Sjekket ordre ORD-1000452 i talesvar"); others name channel, queue, subject and state.
+ */
+export function contactSummary(
+  contact: { channel: string; status: string; queueId: string; subject: string | null; journey: unknown },
+  language: Language,
+): string {
+  const status = publicStatus(contact.status);
+  if (status === 'self-served' || status === 'abandoned-in-self-service') {
+    const summary = selfServiceSummary(contact.channel as Channel, asJourney(contact.journey), language);
+    if (summary) return summary;
+  }
+  return [contact.channel, contact.queueId, contact.subject, status].filter(Boolean).join(' · ');
+}
 
 const TIMELINE_LENGTH = 10;
 const closedOrderStatuses = ['delivered', 'cancelled'];
@@ -26,7 +59,7 @@ async function channelFactsFor(
 }
 
 /** The 360 view an agent sees the moment a contact is offered: built from stored facts only. */
-export async function buildScreenPop(db: Database, contactId: string, now = new Date()): Promise<ScreenPop> {
+export async function buildScreenPop(db: Database, contactId: string, now = new Date(), language: Language = 'nb'): Promise<ScreenPop> {
   const contact = await db.contact.findUniqueOrThrow({
     where: { id: contactId },
     select: { customerId: true, identMethod: true, identConfidence: true, journey: true, firstResponseDueAt: true, channel: true },
@@ -51,10 +84,11 @@ export async function buildScreenPop(db: Database, contactId: string, now = new 
       },
     }),
     db.contact.findMany({
-      where: { customerId: contact.customerId, id: { not: contactId } },
+      // A call still in the phone menu (the customer's own, elsewhere) is not history yet.
+      where: { customerId: contact.customerId, id: { not: contactId }, status: { not: 'self_service' } },
       orderBy: { createdAt: 'desc' },
       take: TIMELINE_LENGTH,
-      select: { id: true, channel: true, status: true, createdAt: true, subject: true, disposition: true, notes: true, queueId: true },
+      select: { id: true, channel: true, status: true, createdAt: true, subject: true, disposition: true, notes: true, queueId: true, journey: true },
     }),
   ]);
   const notes = await internalNotesOf(db, history.map((c) => c.id));
@@ -93,14 +127,14 @@ export async function buildScreenPop(db: Database, contactId: string, now = new 
         active: w.expiresAt >= now,
       })),
       openCases: history
-        .filter((c) => c.status !== 'ended' && c.status !== 'abandoned')
-        .map((c) => ({ contactId: c.id, channel: c.channel, status: c.status, since: c.createdAt.toISOString(), subject: c.subject })),
+        .filter((c) => !isFinished(c.status) && !inSelfService(c.status))
+        .map((c) => ({ contactId: c.id, channel: c.channel, status: publicStatus(c.status), since: c.createdAt.toISOString(), subject: c.subject })),
     },
     timeline: history.map((c) => ({
       contactId: c.id,
       channel: c.channel,
       at: c.createdAt.toISOString(),
-      summary: [c.channel, c.queueId, c.subject, c.status].filter(Boolean).join(' · '),
+      summary: contactSummary(c, language),
       disposition: c.disposition,
       notes: c.notes,
       internalNotes: notes.get(c.id) ?? [],

@@ -58,6 +58,7 @@ const acceptedColumns = {
 type AcceptedRow = Prisma.ContactGetPayload<{ select: typeof acceptedColumns }>;
 
 const agentActor = (agent: AgentPrincipal) => `agent:${agent.id}`;
+const handedOver = (attributes: unknown) => (attributes as { selfService?: { outcome?: unknown } } | null)?.selfService?.outcome === 'handed-over';
 
 export function createAgentWork(deps: {
   db: Database;
@@ -138,7 +139,8 @@ export function createAgentWork(deps: {
         kind: 'message',
         contactId: contact.id,
         from: 'system',
-        text: text('agentJoined', contact.language, firstName),
+        // A conversation the bot handed over is taken over; any other is joined.
+        text: text(handedOver(contact.attributes) ? 'agentTookOver' : 'agentJoined', contact.language, firstName),
         at: new Date().toISOString(),
       });
       await dispatcher.announceQueue(contact.queueId);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
-import { languages, SentralError } from '@sentral/contract';
+import { languages, SentralError, type Language } from '@sentral/contract';
 import { Prisma, type Database } from '@sentral/db';
 import { internalNotesOf } from '../contacts/notes.ts';
 import { normaliseEmail, normalisePhone } from '../pipeline/identify.ts';
 import { hashPin, normalisePin } from '../auth/pins.ts';
+import { contactSummary } from '../contacts/screen-pop.ts';
+import { isFinished, publicStatus } from '../contacts/statuses.ts';
 
 const money = z.number().finite().min(0).max(1e12);
 const date = z.coerce.date();
@@ -153,7 +155,7 @@ export async function upsertCustomer(db: Database, input: CustomerInput, default
 }
 
 /** The 360 view: identities, facts, segment and every contact on every channel. */
-export async function customerView(db: Database, id: string) {
+export async function customerView(db: Database, id: string, language: Language = 'nb') {
   const customer = await db.customer.findUnique({
     where: { id },
     include: {
@@ -174,6 +176,7 @@ export async function customerView(db: Database, id: string) {
           notes: true,
           createdAt: true,
           endedAt: true,
+          journey: true,
           agent: { select: { id: true, name: true } },
         },
       },
@@ -193,7 +196,14 @@ export async function customerView(db: Database, id: string) {
     revenue: Number(customer.revenue),
     orders: customer.orders.map((o) => ({ ...o, total: Number(o.total) })),
     invoices: customer.invoices.map((i) => ({ ...i, amount: Number(i.amount) })),
-    timeline: customer.contacts.map((contact) => ({ ...contact, internalNotes: notes.get(contact.id) ?? [] })),
+    timeline: customer.contacts.map(({ journey, ...contact }) => ({
+      ...contact,
+      status: publicStatus(contact.status),
+      summary: contactSummary({ ...contact, journey }, language),
+      internalNotes: notes.get(contact.id) ?? [],
+      // The steps of a conversation that stayed in self-service: nobody else wrote anything about it.
+      ...(isFinished(contact.status) && contact.agent === null ? { journey } : {}),
+    })),
     contacts: undefined,
   };
 }

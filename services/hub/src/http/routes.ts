@@ -5,6 +5,8 @@ import { hashPassword } from '../auth/passwords.ts';
 import type { AgentWork } from '../contacts/service.ts';
 import { transcript } from '../contacts/messages.ts';
 import { internalNotesOf } from '../contacts/notes.ts';
+import { agentLanguage } from '../contacts/screen-pop.ts';
+import { publicStatus } from '../contacts/statuses.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { customerInput, customerSearchQuery, customerView, searchCustomers, upsertCustomer } from './customers.ts';
@@ -216,8 +218,10 @@ export function apiRoutes(deps: {
       access: 'agent',
       params: uuidParam,
       responses: { 200: 'The customer', 404: 'No such customer' },
-      async handler({ params }) {
-        return { body: await customerView(db, params.id) };
+      async handler({ params, caller }) {
+        // Summaries of self-service contacts are written in the reader's language.
+        const language = caller?.kind === 'agent' ? await agentLanguage(db, caller.agent.id) : 'nb';
+        return { body: await customerView(db, params.id, language) };
       },
     }),
     defineRoute({
@@ -240,6 +244,7 @@ export function apiRoutes(deps: {
         return {
           body: {
             ...contact,
+            status: publicStatus(contact.status),
             events: contact.events.map((event) => ({ ...event, id: Number(event.id) })),
             messages: await transcript(db, contact.id),
             internalNotes: notes.get(contact.id) ?? [],

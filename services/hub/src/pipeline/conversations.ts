@@ -10,6 +10,7 @@ import { appendMessage, recordEvent, toChatMessage } from '../contacts/messages.
 import { recordDecisions } from '../routing/claim.ts';
 import { plainStep, type PlanStep } from '../routing/rules.ts';
 import { requeueWithPlan } from '../routing/transfer.ts';
+import { finishedStatuses } from '../contacts/statuses.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -32,6 +33,7 @@ export const inboundMessageSchema = z.object({
   html: z.string().max(2_000_000).nullish(),
   attachments: z.array(attachmentSchema).max(50).optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
+  optionId: z.string().regex(/^[a-z0-9:_-]{1,64}$/).nullish(),
 });
 
 /** The inbound fields email and fax add to a contact. */
@@ -58,7 +60,7 @@ export interface PreparedMessage {
   fax: { pages: number | null; documents: number } | null;
 }
 
-const closedStatuses = new Set(['ended', 'abandoned']);
+const closedStatuses = new Set<string>(finishedStatuses);
 
 /**
  * Email and fax conversations: a message is stored once by its channel id, a reply joins its

@@ -15,6 +15,15 @@ import type { Channel, Segment } from '@sentral/contract';
  * - handling time: accepted → ended plus the wrap-up after it, averaged over ended contacts (AHT);
  * - satisfaction: the mean of the 1–10 ratings given.
  * Contacts still waiting count as offered but in none of the ratios until they are answered or leave.
+ *
+ * Self-service (IVR, chat bot), counted in the interval the contact arrived in:
+ * - self-service contacts: contacts that started in self-service;
+ * - self-served: ended there with an answer; transferred: handed to an agent's queue; abandoned in
+ *   self-service: left there without one (not a queue abandonment);
+ * - containment rate: self-served ÷ (self-served + transferred + abandoned in self-service);
+ * - actions: how many contacts used each self-service action; exits: where abandoned ones left.
+ * A self-served or abandoned-in-self-service contact never entered a queue, so it is not offered and
+ * changes none of the queue figures above; a transferred one counts there from the moment it is queued.
  */
 export interface ContactFacts {
   id: string;
@@ -35,6 +44,17 @@ export interface ContactFacts {
   dueSeconds: number | null;
   transfers: number;
   rating: number | null;
+  /** Set when the contact started in self-service. */
+  selfService?: SelfServiceFacts | null;
+}
+
+export interface SelfServiceFacts {
+  /** `voice:<dialled number>` or `chat:<queue>`. */
+  entryPoint: string;
+  /** The self-service actions the customer used (each once). */
+  actions: string[];
+  /** Where a customer who left mid-flow was (e.g. `verify-secret`). */
+  leftAt: string | null;
 }
 
 /** Sums from which every rate follows; tallies add up, so intervals and groups merge exactly. */
@@ -49,6 +69,13 @@ export interface Tally {
   transfers: number;
   ratings: number;
   ratingSum: number;
+  selfService: number;
+  selfServed: number;
+  selfServiceTransferred: number;
+  selfServiceAbandoned: number;
+  /** Contacts per self-service action, and abandoned ones per step left at. */
+  selfServiceActions: Record<string, number>;
+  selfServiceExits: Record<string, number>;
 }
 
 export interface Rates {
@@ -77,11 +104,48 @@ export function isWaiting(contact: Pick<ContactFacts, 'status'>): boolean {
 }
 
 export function emptyTally(): Tally {
-  return { offered: 0, answered: 0, answeredWithinThreshold: 0, abandoned: 0, waitSeconds: 0, handled: 0, handleSeconds: 0, transfers: 0, ratings: 0, ratingSum: 0 };
+  return {
+    offered: 0,
+    answered: 0,
+    answeredWithinThreshold: 0,
+    abandoned: 0,
+    waitSeconds: 0,
+    handled: 0,
+    handleSeconds: 0,
+    transfers: 0,
+    ratings: 0,
+    ratingSum: 0,
+    selfService: 0,
+    selfServed: 0,
+    selfServiceTransferred: 0,
+    selfServiceAbandoned: 0,
+    selfServiceActions: {},
+    selfServiceExits: {},
+  };
+}
+
+/** Whether a contact counts in any figure: it entered a queue, or it started in self-service. */
+export function isCounted(contact: ContactFacts): boolean {
+  return isOffered(contact) || Boolean(contact.selfService);
+}
+
+const bump = (counts: Record<string, number>, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+function addSelfService(tally: Tally, contact: ContactFacts, facts: SelfServiceFacts): void {
+  tally.selfService += 1;
+  for (const action of new Set(facts.actions)) bump(tally.selfServiceActions, action);
+  if (contact.status === 'self-served') tally.selfServed += 1;
+  else if (contact.status === 'abandoned-in-self-service') {
+    tally.selfServiceAbandoned += 1;
+    bump(tally.selfServiceExits, facts.leftAt ?? 'unknown');
+  } else if (contact.status !== 'self-service') tally.selfServiceTransferred += 1;
 }
 
 /** Adds one contact to a tally in place; `thresholdSeconds` is its queue's service-level threshold. */
 export function addContact(tally: Tally, contact: ContactFacts, thresholdSeconds: number): Tally {
+  if (contact.selfService) addSelfService(tally, contact, contact.selfService);
   if (!isOffered(contact)) return tally;
   tally.offered += 1;
   tally.transfers += contact.transfers;
@@ -104,9 +168,24 @@ export function addContact(tally: Tally, contact: ContactFacts, thresholdSeconds
   return tally;
 }
 
+type CountKey = { [K in keyof Tally]: Tally[K] extends number ? K : never }[keyof Tally];
+
 export function mergeTallies(into: Tally, other: Tally): Tally {
-  for (const key of Object.keys(into) as Array<keyof Tally>) into[key] += other[key];
+  for (const key of Object.keys(into) as Array<keyof Tally>) {
+    const value = other[key];
+    if (typeof value === 'number') into[key as CountKey] += value;
+  }
+  for (const [action, count] of Object.entries(other.selfServiceActions)) into.selfServiceActions[action] = (into.selfServiceActions[action] ?? 0) + count;
+  for (const [step, count] of Object.entries(other.selfServiceExits)) into.selfServiceExits[step] = (into.selfServiceExits[step] ?? 0) + count;
   return into;
+}
+
+/** The most frequent keys of a count table, most first (ties by name). */
+export function topCounts(counts: Record<string, number>, limit = 5): Array<{ key: string; count: number }> {
+  return Object.entries(counts)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, limit)
+    .map(([key, count]) => ({ key, count }));
 }
 
 export function ratesOf(tally: Tally): Rates {
@@ -118,6 +197,12 @@ export function ratesOf(tally: Tally): Rates {
     abandonRate: finished ? tally.abandoned / finished : null,
     satisfaction: tally.ratings ? tally.ratingSum / tally.ratings : null,
   };
+}
+
+/** Self-served ÷ every self-service contact that has finished there or been handed over; null when none. */
+export function containmentRate(tally: Tally): number | null {
+  const finished = tally.selfServed + tally.selfServiceTransferred + tally.selfServiceAbandoned;
+  return finished ? tally.selfServed / finished : null;
 }
 
 export function summarise(contacts: Iterable<ContactFacts>, thresholdFor: (queueId: string) => number): Summary {

@@ -1,7 +1,7 @@
 import { SentralError, type ReportDimension, type ReportFigures, type ReportRow } from '@sentral/contract';
 import type { Database } from '@sentral/db';
 import { nextStart, startOf, startOfLocalDate, type Interval } from './calendar.ts';
-import { addContact, emptyTally, enteredAt, isOffered, ratesOf, type ContactFacts, type Tally } from './metrics.ts';
+import { addContact, containmentRate, emptyTally, enteredAt, isCounted, ratesOf, topCounts, type ContactFacts, type Tally } from './metrics.ts';
 import { loadContactFacts } from './store.ts';
 
 /** Longest range one report covers, and the longest in 15-minute intervals (rows grow fast). */
@@ -42,12 +42,31 @@ export function groupKey(contact: ContactFacts, by: ReportDimension): string | n
       return contact.agentId;
     case 'segment':
       return contact.segment ?? 'unknown';
+    case 'entryPoint':
+      return contact.selfService?.entryPoint ?? null;
   }
 }
 
 export function figures(tally: Tally): ReportFigures {
   const { offered, answered, answeredWithinThreshold, abandoned, handled, transfers, ratings } = tally;
-  return { offered, answered, answeredWithinThreshold, abandoned, handled, transfers, ratings, ...ratesOf(tally) };
+  const { selfService, selfServed, selfServiceTransferred, selfServiceAbandoned } = tally;
+  return {
+    offered,
+    answered,
+    answeredWithinThreshold,
+    abandoned,
+    handled,
+    transfers,
+    ratings,
+    ...ratesOf(tally),
+    selfService,
+    selfServed,
+    selfServiceTransferred,
+    selfServiceAbandoned,
+    containmentRate: containmentRate(tally),
+    topSelfServiceActions: topCounts(tally.selfServiceActions).map(({ key, count }) => ({ action: key, contacts: count })),
+    selfServiceExits: topCounts(tally.selfServiceExits).map(({ key, count }) => ({ step: key, contacts: count })),
+  };
 }
 
 /** Groups contacts into report rows: per interval and group, per group, and overall. */
@@ -58,7 +77,7 @@ export function buildReport(contacts: ContactFacts[], options: ReportOptions): R
   const overall = emptyTally();
   for (const contact of contacts) {
     const entered = enteredAt(contact);
-    if (!isOffered(contact) || entered < options.from || entered >= options.to) continue;
+    if (!isCounted(contact) || entered < options.from || entered >= options.to) continue;
     const threshold = thresholdOf(contact.queueId);
     addContact(overall, contact, threshold);
     const key = groupKey(contact, by);
@@ -151,6 +170,11 @@ const csvColumns = [
   'ahtSeconds',
   'abandonRate',
   'satisfaction',
+  'selfService',
+  'selfServed',
+  'selfServiceTransferred',
+  'selfServiceAbandoned',
+  'containmentRate',
 ] as const satisfies ReadonlyArray<keyof ReportRow>;
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as a formula are prefixed with an apostrophe. */

@@ -27,6 +27,9 @@ interface FactsRow {
   wrappedUpAt: number | null;
   transfers: number;
   rating: number | null;
+  entryPoint: string | null;
+  leftAt: string | null;
+  actions: string[] | null;
 }
 
 export type FactsQuery = {
@@ -70,7 +73,11 @@ export async function loadContactFacts(db: Database, query: FactsQuery): Promise
            ${ms(Prisma.sql`p."createdAt"`)} AS "createdAt", ${ms(Prisma.sql`p."queuedAt"`)} AS "queuedAt",
            ${ms(Prisma.sql`p."acceptedAt"`)} AS "acceptedAt", ${ms(Prisma.sql`p."endedAt"`)} AS "endedAt",
            ${ms(Prisma.sql`p."firstResponseDueAt"`)} AS "firstResponseDueAt", ${ms(Prisma.sql`t.wrapped`)} AS "wrappedUpAt",
-           coalesce(t.transfers, 0) AS transfers, r.score AS rating
+           coalesce(t.transfers, 0) AS transfers, r.score AS rating,
+           p.attributes->>'entryPoint' AS "entryPoint", p.attributes->'selfService'->>'leftAt' AS "leftAt",
+           CASE WHEN p.attributes ? 'entryPoint' AND jsonb_typeof(p.journey) = 'array' THEN
+             (SELECT array_agg(DISTINCT s->'data'->>'action') FROM jsonb_array_elements(p.journey) s WHERE s->'data' ? 'action')
+           END AS actions
     FROM picked p
     LEFT JOIN "Customer" cu ON cu.id = p."customerId"
     LEFT JOIN "ContactRating" r ON r."contactId" = p.id
@@ -97,6 +104,7 @@ function toFacts(row: FactsRow, wrapUpCapSeconds: number): ContactFacts {
     dueSeconds: row.firstResponseDueAt !== null ? Math.max(0, (row.firstResponseDueAt - entered) / 1000) : null,
     transfers: row.transfers,
     rating: row.rating,
+    selfService: row.entryPoint ? { entryPoint: row.entryPoint, actions: row.actions ?? [], leftAt: row.leftAt } : null,
   };
 }
 

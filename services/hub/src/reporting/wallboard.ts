@@ -14,6 +14,7 @@ import { intervalStarts, nextStart, startOf } from './calendar.ts';
 import { agentsRequired, serviceLevel as erlangServiceLevel } from './erlang.ts';
 import {
   addContact,
+  containmentRate,
   emptyTally,
   enteredAt,
   isOffered,
@@ -21,6 +22,7 @@ import {
   mergeTallies,
   queueNow,
   ratesOf,
+  topCounts,
   type ContactFacts,
   type Rates,
   type Tally,
@@ -133,7 +135,11 @@ export function createWallboard(deps: { db: Database; timeZone: string; wrapUpSe
       if (!entry) perQueue.set(contact.queueId, (entry = { tally: emptyTally(), waiting: [], arrivals: [], contacts: [] }));
       entry.contacts.push(contact);
       if (isWaiting(contact)) entry.waiting.push(contact);
-      if (!isOffered(contact)) continue;
+      if (!isOffered(contact)) {
+        // Self-service that never reached a queue: counted in its own figures, none of the queue's.
+        if (contact.selfService && contact.createdAt.getTime() >= current.start) addContact(entry.tally, contact, thresholdOf(contact.queueId));
+        continue;
+      }
       const entered = enteredAt(contact).getTime();
       entry.arrivals.push(entered);
       if (entered >= current.start) addContact(entry.tally, contact, thresholdOf(contact.queueId));
@@ -216,6 +222,15 @@ export function createWallboard(deps: { db: Database; timeZone: string; wrapUpSe
           thresholdSeconds: queue.serviceLevelSeconds,
           staffed,
         }),
+        selfService: {
+          contacts: tally.selfService,
+          selfServed: tally.selfServed,
+          transferred: tally.selfServiceTransferred,
+          abandoned: tally.selfServiceAbandoned,
+          containmentRate: containmentRate(tally),
+          topActions: topCounts(tally.selfServiceActions).map(({ key, count }) => ({ action: key, contacts: count })),
+          exits: topCounts(tally.selfServiceExits).map(({ key, count }) => ({ step: key, contacts: count })),
+        },
         targets: ownTargets.map((target) => {
           const periodTally = target.period === 'day' ? tally : mergeTallies(mergeTallies(emptyTally(), longer.get(target.period)?.get(queue.id) ?? emptyTally()), tally);
           return kpiProgress(target, ratesOf(periodTally), startOf(target.period, now, timeZone));

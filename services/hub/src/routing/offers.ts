@@ -1,6 +1,6 @@
 import type { Channel, ContactOffer, TransferRecord } from '@sentral/contract';
 import type { Database } from '@sentral/db';
-import { buildScreenPop } from '../contacts/screen-pop.ts';
+import { agentLanguageOfOffer, buildScreenPop } from '../contacts/screen-pop.ts';
 import { transcript } from '../contacts/messages.ts';
 
 /** What an offer shows about its contact; the rest comes from stored facts at offer time. */
@@ -52,7 +52,8 @@ export async function transfersOf(db: Database, contactId: string): Promise<Tran
  * left by the agents before and the conversation so far, so nobody asks the customer again.
  */
 export async function presentOffer(db: Database, facts: OfferFacts): Promise<ContactOffer> {
-  const [screenPop, transfers] = await Promise.all([buildScreenPop(db, facts.contactId), transfersOf(db, facts.contactId)]);
+  const language = await agentLanguageOfOffer(db, facts.offerId);
+  const [screenPop, transfers] = await Promise.all([buildScreenPop(db, facts.contactId, new Date(), language), transfersOf(db, facts.contactId)]);
   if (transfers.length > 0) {
     const messages = await transcript(db, facts.contactId);
     screenPop.transfers = transfers;

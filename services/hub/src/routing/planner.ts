@@ -7,6 +7,9 @@ import { loadQueueSettings } from './queue-settings.ts';
 import type { RuleBook } from './rule-store.ts';
 import { planFor, plainStep, type ContactFacts, type PlanStep } from './rules.ts';
 import { closedText, type ClosedAction } from './texts.ts';
+import { asJourney, recentSelfService } from '../self-service/journey.ts';
+
+const asJourneys = (value: unknown) => (Array.isArray(value) ? value.map(asJourney) : []);
 
 type Tx = Prisma.TransactionClient;
 
@@ -48,8 +51,13 @@ interface FactsRow {
   customerLanguage: string | null;
   customerAttributes: unknown;
   openCases: number | null;
+  recentJourneys: unknown;
   rulesVersion: number | null;
 }
+
+/** How far back routing reads the customer's self-service (`customer.recentSelfService.<action>`). */
+const RECENT_SELF_SERVICE_DAYS = 3;
+const RECENT_SELF_SERVICE_CONTACTS = 20;
 
 /** The facts a rule can read, in one query (it runs for every contact), with the rule set version in force. */
 async function gatherFacts(
@@ -64,7 +72,12 @@ async function gatherFacts(
            cu.segment::text AS segment, cu."lifetimeValue"::float8 AS "lifetimeValue", cu."creditScore", cu.language AS "customerLanguage",
            cu.attributes AS "customerAttributes",
            (SELECT count(*)::int FROM "Contact" o WHERE cu.id IS NOT NULL AND o."customerId" = cu.id AND o.id <> c.id
-              AND o.status NOT IN ('ended', 'abandoned')) AS "openCases",
+              AND o.status::text NOT IN ('ended', 'abandoned', 'self-service', 'self-served', 'abandoned-in-self-service')) AS "openCases",
+           (SELECT coalesce(jsonb_agg(r.journey), '[]'::jsonb) FROM (
+              SELECT o.journey FROM "Contact" o
+              WHERE cu.id IS NOT NULL AND o."customerId" = cu.id AND o.id <> c.id AND jsonb_array_length(o.journey) > 0
+                AND o."createdAt" > now() - make_interval(days => ${RECENT_SELF_SERVICE_DAYS})
+              ORDER BY o."createdAt" DESC LIMIT ${RECENT_SELF_SERVICE_CONTACTS}) r) AS "recentJourneys",
            (SELECT r.version FROM "RoutingRuleSet" r ORDER BY r.version DESC LIMIT 1) AS "rulesVersion"
     FROM "Contact" c LEFT JOIN "Customer" cu ON cu.id = ${customerId}::uuid
     WHERE c.id = ${contactId}::uuid`;
@@ -87,6 +100,7 @@ async function gatherFacts(
             language: row.customerLanguage ?? 'nb',
             openCases: row.openCases ?? 0,
             attributes: (row.customerAttributes ?? {}) as Record<string, unknown>,
+            recentSelfService: recentSelfService([...asJourneys(row.recentJourneys), asJourney(row.journey)]),
           },
     attributes: (row.attributes ?? {}) as Record<string, unknown>,
     journey: journey.map((step) => ({ step: String(step.step ?? ''), result: String(step.result ?? '') })),

@@ -96,6 +96,11 @@ export interface ContactFacts {
     openCases: number;
     /** Back-office facts pushed through POST /api/customers or seeded (e.g. users). */
     attributes: Record<string, unknown>;
+    /**
+     * The customer's self-service of the last days (IVR, bot), this contact included: the outcome of
+     * the latest attempt per action, e.g. `{ payment: 'failed', 'order-status': 'succeeded' }`.
+     */
+    recentSelfService?: Record<string, string>;
   };
   attributes: Record<string, unknown>;
   journey: Array<{ step: string; result: string }>;
@@ -129,6 +134,7 @@ const fixedAttributes: Record<string, AttributeSpec> = {
 const openAttributes: Array<{ prefix: string; read(facts: ContactFacts, name: string): unknown }> = [
   { prefix: 'customer.attributes.', read: (f, name) => (f.customer ? ownValue(f.customer.attributes, name) : null) },
   { prefix: 'contact.attributes.', read: (f, name) => ownValue(f.attributes, name) },
+  { prefix: 'customer.recentSelfService.', read: (f, name) => (f.customer?.recentSelfService ? ownValue(f.customer.recentSelfService, name) : null) },
   { prefix: 'journey.', read: (f, name) => [...f.journey].reverse().find((step) => step.step === name)?.result ?? null },
 ];
 

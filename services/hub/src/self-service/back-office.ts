@@ -5,6 +5,8 @@ import { isUniqueViolation } from '../contacts/messages.ts';
 import { verifyPin } from '../auth/pins.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { evidenceStrength, normalisePhone } from '../pipeline/identify.ts';
+import { localTime } from '../routing/hours.ts';
+import { loadQueueSettings } from '../routing/queue-settings.ts';
 
 const closedOrderStatuses = ['delivered', 'cancelled'];
 const MAX_CUSTOMERS_PER_NUMBER = 6;
@@ -28,16 +30,28 @@ function sameSecret(keyed: string, stored: unknown): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** Working days after `from`, skipping Saturdays and Sundays (public holidays are not known here). */
-export function addWorkingDays(from: Date, days: number): Date {
+/**
+ * Working days after `from`, skipping Saturdays, Sundays and the given closed dates (YYYY-MM-DD in
+ * `timeZone`, a queue calendar's holidays).
+ */
+export function addWorkingDays(from: Date, days: number, closedDates: ReadonlySet<string> = new Set(), timeZone = 'UTC'): Date {
   let date = new Date(from.getTime());
   let left = days;
   while (left > 0) {
     date = new Date(date.getTime() + DAY_MS);
-    const weekday = date.getUTCDay();
-    if (weekday !== 0 && weekday !== 6) left -= 1;
+    const local = localTime(date, timeZone);
+    if (local.weekday !== 'sat' && local.weekday !== 'sun' && !closedDates.has(local.date)) left -= 1;
   }
   return date;
+}
+
+/** The days a queue's calendar is closed all day (holidays without opening hours), in its time zone. */
+async function closedDaysOf(db: Database, queueId: string | null | undefined): Promise<{ dates: Set<string>; timeZone: string }> {
+  if (!queueId) return { dates: new Set(), timeZone: 'UTC' };
+  const settings = (await loadQueueSettings(db, [queueId])).get(queueId);
+  if (!settings) return { dates: new Set(), timeZone: 'UTC' };
+  const closed = settings.hours.holidays.filter((day) => !day.hours || day.hours.length === 0).map((day) => day.date);
+  return { dates: new Set(closed), timeZone: settings.hours.timeZone };
 }
 
 type OrderWithShipments = Prisma.OrderGetPayload<{ include: { shipments: true } }>;
@@ -138,7 +152,7 @@ export function createSelfService(db: Database, defaultCountry: string, limits: 
         : null;
     },
 
-    async deliveryEstimate(postcode, country, from = new Date()) {
+    async deliveryEstimate(postcode, country, from = new Date(), calendarQueue = null) {
       const keyed = postcode.trim();
       const zone = await db.deliveryZone.findFirst({
         where: { country, postcodeFrom: { lte: keyed }, postcodeTo: { gte: keyed } },
@@ -146,7 +160,8 @@ export function createSelfService(db: Database, defaultCountry: string, limits: 
       });
       // Postcodes are compared as text, so only same-length codes are in range.
       if (!zone || zone.postcodeFrom.length !== keyed.length) return null;
-      return { postcode: keyed, country, workingDays: zone.workingDays, expectedDate: addWorkingDays(from, zone.workingDays).toISOString() };
+      const closed = await closedDaysOf(db, calendarQueue);
+      return { postcode: keyed, country, workingDays: zone.workingDays, expectedDate: addWorkingDays(from, zone.workingDays, closed.dates, closed.timeZone).toISOString() };
     },
 
     async openInvoices(customerId) {
