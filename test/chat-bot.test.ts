@@ -31,7 +31,11 @@ describe('the chat bot', () => {
       where: { language: 'nb', orders: { some: { status: { notIn: ['delivered', 'cancelled'] } } }, identities: { some: { kind: 'email' } } },
       include: { identities: { where: { kind: 'email' } }, orders: { where: { status: { notIn: ['delivered', 'cancelled'] } } } },
     });
-    const { customerNumber, pin } = row.attributes as { customerNumber: string; pin: string };
+    const { customerNumber } = row.attributes as { customerNumber: string };
+    // PINs are stored hashed, so the customer is given a known one the way a back office does.
+    const pin = '4711';
+    const withPin = await api(hub.url, '/api/customers', { method: 'POST', token: admin, body: { externalId: row.externalId, name: row.name, attributes: { ...(row.attributes as object), pin } } });
+    expect(withPin.status, JSON.stringify(withPin.body)).toBe(200);
     customer = { id: row.id, email: row.identities[0]!.value, customerNumber, pin, orders: row.orders.map((order) => order.number) };
     agentToken = (await login(hub.url, 'agent@demo.test', 'agent')).token;
     agentSocket = await connect(hub.url, '/agent', { token: agentToken });
@@ -112,6 +116,18 @@ describe('the chat bot', () => {
     const texts = answer.replies.map((m) => m.text).join('\n');
     expect(texts).not.toContain('kundenummeret');
     expect(customer.orders.some((order) => texts.includes(`Ordre ${order} er`))).toBe(true);
+  });
+
+  it('understands a verified customer\'s own words: "hvor er pakken min?" gets their parcel', async () => {
+    const chat = await visitor('words-visitor@example.test');
+    const first = await chat.say('Hei');
+    await hub.database.db.contact.update({ where: { id: first.ack.contactId }, data: { customerId: customer.id, identMethod: 'verified', identConfidence: 0.95 } });
+    // No button: the trained intents pick the menu option from free text.
+    const answer = await chat.say('hvor er pakken min?');
+    const texts = answer.replies.map((m) => m.text).join('\n');
+    expect(customer.orders.some((order) => texts.includes(order)), texts).toBe(true);
+    const contact = await hub.database.db.contact.findUniqueOrThrow({ where: { id: first.ack.contactId } });
+    expect(JSON.stringify(contact.journey)).toContain('"via":"intent"');
   });
 
   it('hands over on "talk to a person" with the bot journey in the pop, and is silent once the agent took over', async () => {
