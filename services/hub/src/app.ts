@@ -39,6 +39,8 @@ import { createConversations } from './pipeline/conversations.ts';
 import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
+import { createWebChatPorts } from './web-chat/ports.ts';
+import { widgetRouter } from './web-chat/widget-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -62,6 +64,7 @@ export interface App {
 }
 
 const webAgentDir = fileURLToPath(new URL('../../../web-agent/dist/', import.meta.url));
+const webWidgetDir = fileURLToPath(new URL('../../../web-widget/dist/', import.meta.url));
 
 /** The composition root: every collaborator is built here and passed down explicitly. */
 export function createApp(deps: AppDeps): App {
@@ -96,10 +99,22 @@ export function createApp(deps: AppDeps): App {
     createIntake({ db, jobs, queues: createQueueDirectory(db), notifier, dispatcher, logger: logger.child({ component: 'intake' }), metrics, conversations, onOpened: outbound.acknowledge }),
     satisfaction,
   );
+  const webChat = createWebChatPorts({
+    db,
+    limits,
+    intake,
+    queues: createQueueDirectory(db),
+    email: () => registry.forChannel('email'),
+    secret: deps.jwtSecret,
+    identitySecret: config.widget.identitySecret,
+    maxWaitSeconds: config.widget.maxWaitSeconds,
+    logger: logger.child({ component: 'web-chat' }),
+  });
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
     selfService: (connectorId) => createSelfServicePorts(db, connectorId, config.defaultCountry),
+    webChat,
   });
   const registry = createConnectorRegistry(connectorFactories, (factory) => ({
     ...contextFor(factory.id),
@@ -135,7 +150,11 @@ export function createApp(deps: AppDeps): App {
           logger: logger.child({ component: 'http' }),
           webAgentDir,
           webhooks: registry.all().flatMap((connector) => connector.webhooks ?? []),
-          pages: [csatPages({ db, satisfaction })],
+          pages: [
+            csatPages({ db, satisfaction }),
+            // The demo shop is for trying Sentral out: never served in production.
+            widgetRouter({ distDir: webWidgetDir, allowedOrigins: config.widget.allowedOrigins, demo: config.env !== 'production', logger: logger.child({ component: 'widget' }) }),
+          ],
           readiness: async () => {
             const failed: string[] = [];
             await db.$queryRaw`SELECT 1`.catch(() => failed.push('database'));
@@ -145,7 +164,15 @@ export function createApp(deps: AppDeps): App {
         });
         httpServer.on('request', http);
         io.attach(httpServer);
-        const agents = attachAgentNamespace(io, { tokens, work, dispatcher, db, logger: logger.child({ component: 'agent-socket' }), disconnectGraceMs: config.agentDisconnectGraceMs });
+        const agents = attachAgentNamespace(io, {
+          tokens,
+          work,
+          dispatcher,
+          db,
+          logger: logger.child({ component: 'agent-socket' }),
+          disconnectGraceMs: config.agentDisconnectGraceMs,
+          onAgentTyping: (contactId, typing) => notifier.toCustomer('chat', { kind: 'typing', contactId, typing }),
+        });
         stoppers.push(() => agents.stop());
         const supervisors = attachSupervisorNamespace(io, { tokens, wallboard, logger: logger.child({ component: 'supervisor-socket' }) });
         stoppers.push(() => supervisors.stop());

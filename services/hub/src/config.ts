@@ -66,6 +66,13 @@ const envSchema = z.object({
   SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
   SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), url(['http:', 'https:']).refine((origin) => new URL(origin).origin === origin, 'must be origins such as https://shop.example (scheme, host and port only)')])))
+    .optional(),
+  WIDGET_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WIDGET_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   RATE_LIMITS: z
     .string()
     .default('{}')
@@ -121,6 +128,11 @@ export interface Config {
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
   /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
   rateLimits: Readonly<Partial<Record<LimitName, LimitPolicy>>>;
+  /**
+   * The web chat widget: the sites that may embed it (`*` any), the host sites' identity-token secret,
+   * and the expected wait past which the widget offers the message form instead.
+   */
+  widget: { allowedOrigins: '*' | readonly string[]; identitySecret: string | null; maxWaitSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -186,5 +198,17 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     reportTimeZone: e.REPORT_TIME_ZONE,
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
     rateLimits: Object.freeze(e.RATE_LIMITS),
+    widget: Object.freeze({
+      // Unset: any site while developing, none in production until the operator names them.
+      allowedOrigins: e.WIDGET_ALLOWED_ORIGINS
+        ? e.WIDGET_ALLOWED_ORIGINS.includes('*')
+          ? ('*' as const)
+          : Object.freeze(e.WIDGET_ALLOWED_ORIGINS.filter((origin) => origin !== '*'))
+        : e.NODE_ENV === 'production'
+          ? Object.freeze([])
+          : ('*' as const),
+      identitySecret: e.WIDGET_IDENTITY_SECRET ?? null,
+      maxWaitSeconds: e.WIDGET_MAX_WAIT_SECONDS,
+    }),
   });
 }

@@ -37,6 +37,18 @@ const inboundSchema = z.object({
     .object({ customerId: z.string().uuid().nullable(), method: z.enum(identificationMethods), confidence: z.number().min(0).max(1) })
     .strict()
     .nullish(),
+  verification: z
+    .object({
+      state: z.enum(['verified', 'claimed']),
+      method: z.enum(['identity-token', 'email-code', 'typed-email']),
+      email: z.string().max(320).nullable(),
+      customerId: z.string().uuid().nullable(),
+      externalId: z.string().max(200).nullable(),
+      name: z.string().max(200).nullable(),
+      at: z.string().max(40),
+    })
+    .strict()
+    .nullish(),
   ...conversationFields,
 });
 
@@ -113,6 +125,7 @@ export function createIntake(deps: {
             ...(inbound.claimedEmail ? { claimedEmail: inbound.claimedEmail } : {}),
             ...(inbound.displayName ? { displayName: inbound.displayName } : {}),
             ...(inbound.identified ? { identified: { ...inbound.identified } } : {}),
+            ...(inbound.verification ? { verification: { ...inbound.verification } } : {}),
             ...channelFields?.attributes,
           },
           ...(channelFields ? { accountId: channelFields.accountId, firstResponseDueAt: channelFields.firstResponseDueAt } : {}),
