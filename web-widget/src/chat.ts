@@ -86,6 +86,7 @@ function start(options: WidgetOptions): WidgetController {
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let agentTypingTimer: ReturnType<typeof setTimeout> | undefined;
   let pendingId = 0;
+  let greeted = false;
   const seen = new Set<number>();
 
   function setStatus(text: string): void {
@@ -164,6 +165,9 @@ function start(options: WidgetOptions): WidgetController {
     if (!response.ok) return;
     if (response.contactId && response.contactId !== contactId) contactId = response.contactId;
     for (const entry of response.messages) show(entry);
+    // A greeting only for a conversation that has not begun; a resumed one shows what was said.
+    if (!greeted && lastSeq === 0 && !log.childElementCount) showNotice(t.greeting);
+    greeted = true;
     // A conversation that ended while the page was away: its end and rating are shown again.
     if (response.ended && response.messages.length && !ended) {
       ended = true;
@@ -421,15 +425,12 @@ function start(options: WidgetOptions): WidgetController {
     if (event.key === 'Escape') toggle(false);
   });
 
-  let greeted = false;
   function toggle(open = panel.hidden): void {
     panel.hidden = !open;
     launcher.setAttribute('aria-expanded', String(open));
     remember(OPEN_KEY, open ? '1' : null, 'session');
     if (open) {
       connect();
-      if (!greeted && lastSeq === 0) showNotice(t.greeting);
-      greeted = true;
       input.focus();
     } else launcher.focus();
   }
