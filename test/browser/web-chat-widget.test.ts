@@ -128,6 +128,24 @@ describe('the web chat widget in Chromium', () => {
     expect(await page.locator('sentral-chat .log img, sentral-chat .log script, sentral-chat .log a').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
+    // A bot's buttons and links, pushed through the hub's own /chat namespace as the chat connector does:
+    // labels are text, a javascript: link is dropped, and a tapped button sends its option id.
+    hub.app.io.of('/chat').to(`contact:${contactId}`).emit('message', {
+      from: 'bot',
+      text: 'Velg <b>ett</b> av disse:',
+      at: new Date().toISOString(),
+      options: [{ id: 'talk-to-person', label: '<img src=x onerror="window.__pwned=4">Snakke med en person' }],
+      links: [{ title: 'Levering', url: 'https://shop.test/hjelp/levering' }, { title: 'Farlig', url: 'javascript:window.__pwned=5' }],
+    });
+    const botMessage = page.locator('sentral-chat .msg.bot', { hasText: 'Velg <b>ett</b> av disse:' });
+    await botMessage.waitFor();
+    expect(await botMessage.locator('a').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href')]))).toEqual([['Levering', 'https://shop.test/hjelp/levering']]);
+    const agentSeesOption = next<{ contactId: string; message: { text: string } }>(agent, 'contact:message', (p) => p.contactId === contactId);
+    await botMessage.locator('.options button').click();
+    expect((await agentSeesOption).message.text).toBe('<img src=x onerror="window.__pwned=4">Snakke med en person');
+    expect(await page.locator('sentral-chat .log img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+
     // While the page is gone, the agent writes twice; after the reload both are there, once each, in order.
     await page.goto('about:blank');
     await call(agent, 'contact:send', { contactId, text: 'Er du der fortsatt?' });
