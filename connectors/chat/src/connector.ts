@@ -311,6 +311,8 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         queue: session.queue ?? null,
         conversationId: session.trusted ? (session.openContactId ?? session.lastContactId) : null,
       });
+      // The customer chose to write instead of waiting: the chat no longer waits for an agent.
+      if (session.openContactId) await intake.customerEnded(session.openContactId);
       reply({ ok: true, contactId: stored.contactId });
     }
 
