@@ -93,15 +93,35 @@ export function MessageList(props: { contact: DeskContact; customerLabel: string
  * The reply field. In chat, Enter sends and Shift+Enter breaks the line; in email and fax
  * (longer texts) Ctrl+Enter sends. Canned answers are in the customer's language.
  */
-export function Composer(props: { contact: DeskContact; multiline?: boolean; label: string; sendLabel: string; onSend(text: string): void }) {
+export function Composer(props: { contact: DeskContact; multiline?: boolean; label: string; sendLabel: string; onSend(text: string): void; onTyping?(typing: boolean): void }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const field = useRef<HTMLTextAreaElement>(null);
+  // The customer sees "typing" from the first keystroke until a pause of a few seconds or the send.
+  const typingSince = useRef(false);
+  const typingPause = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const stopTyping = () => {
+    clearTimeout(typingPause.current);
+    if (typingSince.current) props.onTyping?.(false);
+    typingSince.current = false;
+  };
+  useEffect(() => () => clearTimeout(typingPause.current), []);
+  const edit = (value: string) => {
+    setText(value);
+    if (!props.onTyping) return;
+    if (!typingSince.current && value.trim()) {
+      typingSince.current = true;
+      props.onTyping(true);
+    }
+    clearTimeout(typingPause.current);
+    typingPause.current = setTimeout(stopTyping, 3000);
+  };
   const canned = cannedAnswers[toLanguage(props.contact.language)];
   const hintId = `composer-hint-${props.contact.id}`;
   const send = () => {
     const trimmed = text.trim();
     if (!trimmed) return;
+    stopTyping();
     props.onSend(trimmed);
     setText('');
   };
@@ -127,7 +147,7 @@ export function Composer(props: { contact: DeskContact; multiline?: boolean; lab
             type="button"
             className="chip"
             onClick={() => {
-              setText((current) => (current ? `${current} ${answer.text}` : answer.text));
+              edit(text ? `${text} ${answer.text}` : answer.text);
               field.current?.focus();
             }}
           >
@@ -140,7 +160,7 @@ export function Composer(props: { contact: DeskContact; multiline?: boolean; lab
           ref={field}
           data-composer={props.contact.id}
           value={text}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => edit(event.target.value)}
           onKeyDown={onKeyDown}
           aria-label={props.label}
           aria-describedby={hintId}

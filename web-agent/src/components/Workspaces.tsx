@@ -19,6 +19,7 @@ export interface WorkspaceProps {
   dispositions: string[];
   wrapUpSeconds: number;
   onSend(text: string): void;
+  onTyping?(typing: boolean): void;
   onEnd(): Promise<void>;
   onTransfer(): void;
   onWrapUp(disposition: string, notes: string): Promise<void>;
@@ -64,7 +65,7 @@ function ChatBody(props: WorkspaceProps) {
       <div className="typing" aria-live="polite">
         {contact.typing && contact.phase === 'conversation' ? t('ws.typing', { name: props.title }) : ''}
       </div>
-      {contact.phase === 'conversation' ? <Composer contact={contact} label={t('ws.composer')} sendLabel={t('ws.send')} onSend={props.onSend} /> : null}
+      {contact.phase === 'conversation' ? <Composer contact={contact} label={t('ws.composer')} sendLabel={t('ws.send')} onSend={props.onSend} onTyping={props.onTyping} /> : null}
     </>
   );
 }
