@@ -105,6 +105,15 @@ describe('web chat identity, resume and origins', () => {
     }
     expect(await call<Ack>(resumed.socket, 'history', { afterSeq: -1 })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
 
+    // Files: checked by their bytes and their size, whatever they are called.
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+    const filed = await call<Ack & { seq: number }>(resumed.socket, 'attachment', { filename: 'ordre.pdf', data: pdf });
+    expect(filed).toMatchObject({ ok: true, seq: 4 });
+    expect(await call<Ack>(resumed.socket, 'attachment', { filename: 'bilde.png', data: Buffer.from('<svg onload=alert(1)>') })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await call<Ack>(resumed.socket, 'attachment', { filename: 'stor.pdf', data: Buffer.concat([pdf, Buffer.alloc(1_600_000)]) })).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+    const withFile = await call<Ack & { messages: Array<{ seq: number; attachments?: unknown[] }> }>(resumed.socket, 'history', { afterSeq: 3 });
+    expect(withFile.messages).toEqual([expect.objectContaining({ seq: 4, text: '📎 ordre.pdf', attachments: [{ filename: 'ordre.pdf', contentType: 'application/pdf', size: pdf.length }] })]);
+
     // The transcript by email, through the configured mailbox.
     expect(await call<Ack>(resumed.socket, 'transcript', { email: 'kari@kunde.test' })).toEqual({ ok: true });
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes('kari@kunde.test'));

@@ -53,6 +53,7 @@ export interface ChatTranscriptEntry {
   at: string;
   options?: ChatOption[];
   links?: ChatLink[];
+  attachments?: Array<{ filename: string | null; contentType: string; size: number }>;
 }
 
 /** Why the widget offers the message form instead of the chat. */
@@ -76,6 +77,11 @@ export const offlineMessageSchema = z
   .strict();
 export type OfflineMessage = z.infer<typeof offlineMessageSchema>;
 
+/** Images and PDF a chat customer may attach, recognised by their first bytes, never by name or declared type. */
+export const chatAttachmentTypes = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'] as const;
+/** Below Socket.IO's message limit, so an oversized file gets a clear error rather than a dropped connection. */
+export const MAX_CHAT_ATTACHMENT_BYTES = 1_500_000;
+
 export const webChatClientSchemas = {
   /** Every stored message after `afterSeq` of the visitor's current (or just ended) conversation. */
   history: z.object({ afterSeq: z.number().int().min(0).max(1_000_000) }).strict(),
@@ -87,6 +93,15 @@ export const webChatClientSchemas = {
   'verify:code': z.object({ code: z.string().trim().regex(/^\d{6}$/, 'must be six digits') }).strict(),
   /** Mails the conversation that just ended to the customer. */
   transcript: z.object({ email }).strict(),
+  /** A file for the agent (image or PDF), with an optional caption. */
+  attachment: z
+    .object({
+      filename: z.string().trim().min(1).max(200),
+      data: z.union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer)]),
+      text: z.string().trim().max(2_000).optional(),
+      clientMessageId: z.string().min(1).max(100).optional(),
+    })
+    .strict(),
 } as const;
 
 export type WebChatPayload<E extends keyof typeof webChatClientSchemas> = z.infer<(typeof webChatClientSchemas)[E]>;

@@ -119,6 +119,19 @@ describe('the web chat widget in Chromium', () => {
     agent.emit('contact:typing', { contactId, typing: true });
     await page.locator('sentral-chat .typing', { hasText: 'skriver' }).waitFor();
 
+    // A picture reaches the agent as a file; an executable dressed up as a PDF is refused by its bytes.
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+    const agentSeesFile = next<{ contactId: string; message: { text: string; attachments?: Array<{ filename: string; contentType: string; size: number }> } }>(
+      agent,
+      'contact:message',
+      (p) => p.contactId === contactId && Boolean(p.message.attachments?.length),
+    );
+    await page.locator('sentral-chat #sentral-file').setInputFiles({ name: 'kvittering.png', mimeType: 'image/png', buffer: png });
+    expect((await agentSeesFile).message.attachments).toEqual([expect.objectContaining({ filename: 'kvittering.png', contentType: 'image/png', size: png.length })]);
+    await page.locator('sentral-chat #sentral-file').setInputFiles({ name: 'faktura.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not a pdf at all') });
+    await page.locator('sentral-chat .msg.system', { hasText: 'Bare bilder og PDF kan legges ved.' }).waitFor();
+    expect(await hub.database.db.attachment.count({ where: { contactId } })).toBe(1);
+
     // Hostile text from an agent is shown as text and never runs.
     const hostile = `Se her <img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><a href="javascript:window.__pwned=3">lenke</a>`;
     expect(await call(agent, 'contact:send', { contactId, text: hostile })).toMatchObject({ ok: true });

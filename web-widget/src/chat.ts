@@ -15,6 +15,8 @@ type Entry = Pick<ChatTranscriptEntry, 'from' | 'text'> & Partial<Pick<ChatServe
 
 const VISITOR_KEY = 'sentral-widget:visitor';
 const TYPING_IDLE_MS = 3000;
+// The hub's limit (MAX_CHAT_ATTACHMENT_BYTES); checked here too so a large file is refused before it is sent.
+const MAX_ATTACHMENT_BYTES = 1_500_000;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -69,7 +71,10 @@ function start(options: WidgetOptions): WidgetController {
   const inputLabel = el('label', { class: 'sr', for: 'sentral-input' }, t.input);
   const input = el('textarea', { id: 'sentral-input', rows: '2', placeholder: t.placeholder, maxlength: '8000' });
   const sendButton = el('button', { type: 'submit', class: 'primary' }, t.send);
-  composer.append(inputLabel, input, sendButton);
+  // Images and PDF only; the hub checks the bytes whatever the browser says the file is.
+  const fileInput = el('input', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf', class: 'sr', id: 'sentral-file', tabindex: '-1' });
+  const attachButton = el('button', { type: 'button', class: 'attach', 'aria-label': t.attach }, '📎');
+  composer.append(inputLabel, attachButton, fileInput, input, sendButton);
   const footer = el('div', { class: 'foot' });
   const endButton = el('button', { type: 'button', class: 'link' }, t.end);
   const verifyButton = el('button', { type: 'button', class: 'link' }, t.verify);
@@ -417,6 +422,34 @@ function start(options: WidgetOptions): WidgetController {
     }
     clearTimeout(typingTimer);
     typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+  });
+  attachButton.addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    fileInput.value = '';
+    if (!file || !socket) return;
+    if (file.size > MAX_ATTACHMENT_BYTES) {
+      showNotice(t.tooLarge);
+      return;
+    }
+    if (ended) beginNew();
+    const item = show({ from: 'customer', text: `📎 ${file.name}` });
+    item?.classList.add('pending');
+    void file.arrayBuffer().then((data) =>
+      request<{ seq: number }>('attachment', { filename: file.name.slice(0, 200), data }).then((response) => {
+        item?.classList.remove('pending');
+        if (!response.ok) {
+          item?.classList.add('failed');
+          showNotice(response.error.code === 'VALIDATION_FAILED' ? t.fileType : failureText(response));
+          return;
+        }
+        if (seen.has(response.seq)) item?.remove();
+        else {
+          seen.add(response.seq);
+          lastSeq = Math.max(lastSeq, response.seq);
+        }
+      }),
+    );
   });
   endButton.addEventListener('click', () => void request('end', {}));
   verifyButton.addEventListener('click', showVerify);

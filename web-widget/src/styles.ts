@@ -31,6 +31,7 @@ input,textarea{border:1px solid #9ca3af;border-radius:8px;padding:8px;background
 .composer{display:flex;gap:8px;padding:8px 16px;border-top:1px solid #e5e7eb}
 .composer[hidden]{display:none}
 .composer textarea{flex:1}
+.attach{all:unset;cursor:pointer;font-size:20px;padding:0 4px;align-self:center}
 .foot{display:flex;justify-content:space-between;padding:4px 16px 10px}
 .link{all:unset;cursor:pointer;color:#1d4ed8;font-size:13px;text-decoration:underline}
 .link[hidden]{display:none}

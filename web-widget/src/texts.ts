@@ -37,6 +37,9 @@ export interface WidgetTexts {
   verified: (email: string) => string;
   failed: string;
   limited: string;
+  attach: string;
+  tooLarge: string;
+  fileType: string;
 }
 
 export const texts: Record<'nb' | 'da' | 'en', WidgetTexts> = {
@@ -82,6 +85,9 @@ export const texts: Record<'nb' | 'da' | 'en', WidgetTexts> = {
     verified: (email: string) => `Bekreftet: ${email}`,
     failed: 'Det gikk ikke. Prøv igjen.',
     limited: 'Du har sendt mange meldinger. Vent litt og prøv igjen.',
+    attach: 'Legg ved bilde eller PDF',
+    tooLarge: 'Filen er for stor (høyst 1,5 MB).',
+    fileType: 'Bare bilder og PDF kan legges ved.',
   },
   da: {
     title: 'Chat med os',
@@ -125,6 +131,9 @@ export const texts: Record<'nb' | 'da' | 'en', WidgetTexts> = {
     verified: (email: string) => `Bekræftet: ${email}`,
     failed: 'Det lykkedes ikke. Prøv igen.',
     limited: 'Du har sendt mange beskeder. Vent lidt og prøv igen.',
+    attach: 'Vedhæft billede eller PDF',
+    tooLarge: 'Filen er for stor (højst 1,5 MB).',
+    fileType: 'Kun billeder og PDF kan vedhæftes.',
   },
   en: {
     title: 'Chat with us',
@@ -168,5 +177,8 @@ export const texts: Record<'nb' | 'da' | 'en', WidgetTexts> = {
     verified: (email: string) => `Confirmed: ${email}`,
     failed: 'That did not work. Please try again.',
     limited: 'You have sent many messages. Wait a moment and try again.',
+    attach: 'Attach an image or a PDF',
+    tooLarge: 'The file is too large (at most 1.5 MB).',
+    fileType: 'Only images and PDF can be attached.',
   },
 };

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Namespace, Socket } from 'socket.io';
 import { z } from 'zod';
 import {
+  chatAttachmentTypes,
   chatClientSchemas,
   chatHandshakeSchema,
   webChatClientSchemas,
@@ -9,6 +10,8 @@ import {
   type ChatVerification,
   type WebChatLimit,
   type WebChatPorts,
+  type InboundAttachment,
+  MAX_CHAT_ATTACHMENT_BYTES,
   rooms,
   SentralError,
   type Ack,
@@ -77,6 +80,18 @@ const openKeyFor = (visitorId: string) => `chat:${visitorId}`;
 /** The conversation this socket joined last (rooms keep their joining order). */
 function latestContactRoom(socket: ChatSocket): string | undefined {
   return [...socket.rooms].filter((room) => room.startsWith('contact:')).at(-1)?.slice('contact:'.length);
+}
+
+/** The file's real type from its first bytes; null for anything but the images and PDF a chat accepts. */
+function attachmentType(bytes: Uint8Array): (typeof chatAttachmentTypes)[number] | null {
+  const starts = (signature: number[], at = 0) => signature.every((byte, index) => bytes[at + index] === byte);
+  const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0));
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+  if (starts([0xff, 0xd8, 0xff])) return 'image/jpeg';
+  if (starts(ascii('GIF87a')) || starts(ascii('GIF89a'))) return 'image/gif';
+  if (starts(ascii('RIFF')) && starts(ascii('WEBP'), 8)) return 'image/webp';
+  if (starts(ascii('%PDF-'))) return 'application/pdf';
+  return null;
 }
 
 /** A claimed address: typed into the widget, proven by nothing yet. */
@@ -184,6 +199,24 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         reply({ ok: false, error: { code, message: `${field}: ${issue.message}` } });
         return;
       }
+      await receive(socket, { text: parsed.data.text, clientMessageId: parsed.data.clientMessageId }, reply);
+    }
+
+    /** An image or a PDF from the customer, recognised by its bytes; stored as a message with the file. */
+    async function onAttachment(socket: ChatSocket, raw: unknown, reply: (res: Ack<Record<string, unknown>>) => void): Promise<void> {
+      const { filename, data, text, clientMessageId } = webChatClientSchemas.attachment.parse(raw);
+      const content = data instanceof ArrayBuffer ? new Uint8Array(data) : data;
+      if (content.byteLength > MAX_CHAT_ATTACHMENT_BYTES) throw new SentralError('PAYLOAD_TOO_LARGE', `data: larger than ${MAX_CHAT_ATTACHMENT_BYTES} bytes`);
+      const contentType = attachmentType(content);
+      if (!contentType) throw new SentralError('VALIDATION_FAILED', 'data: only images (PNG, JPEG, GIF, WebP) and PDF documents are accepted');
+      await receive(socket, { text: text || `📎 ${filename}`, clientMessageId, attachments: [{ filename, contentType, content }] }, reply);
+    }
+
+    async function receive(
+      socket: ChatSocket,
+      input: { text: string; clientMessageId?: string | undefined; attachments?: InboundAttachment[] },
+      reply: (res: Ack<{ id: string; contactId: string; seq: number }>) => void,
+    ): Promise<void> {
       const session = socket.data;
       if (overLimit(session)) {
         reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many messages; wait a moment' } });
@@ -191,7 +224,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
       }
       try {
         await consume(['chat:message:visitor', session.visitorId], ['chat:message:address', session.address]);
-        const { text, clientMessageId } = parsed.data;
+        const { text, clientMessageId, attachments } = input;
         const verification = session.verification;
         const openOrJoin = () => intake.open({
           channel: 'chat',
@@ -202,7 +235,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
           displayName: session.name ?? null,
           language: session.language ?? null,
           queueId: session.queue ?? null,
-          firstMessage: { text, clientMessageId: clientMessageId ?? null },
+          firstMessage: { text, clientMessageId: clientMessageId ?? null, ...(attachments ? { attachments } : {}) },
           verification: verification ?? (session.email ? typedEmail(session.email) : null),
           identified: verification?.state === 'verified' && verification.customerId ? { customerId: verification.customerId, method: 'verified', confidence: 1 } : null,
         });
@@ -385,6 +418,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
       'verify:start': onVerifyStart,
       'verify:code': onVerifyCode,
       transcript: onTranscript,
+      attachment: onAttachment,
     };
 
     function onConnection(socket: ChatSocket): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   channels,
@@ -15,7 +16,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
-import { appendMessage, appendToContact, isUniqueViolation, recordEvent } from '../contacts/messages.ts';
+import { appendMessage, appendToContact, attachmentUrl, isUniqueViolation, recordEvent } from '../contacts/messages.ts';
 import { queuePlaces } from '../routing/queue-position.ts';
 import type { QueueDirectory } from './queue-directory.ts';
 import { conversationFields, inboundMessageSchema, type Conversations } from './conversations.ts';
@@ -185,7 +186,24 @@ export function createIntake(deps: {
       const {
         message,
         contact: { agentId, status },
-      } = await db.$transaction((tx) => appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId }));
+      } = await db.$transaction(async (tx) => {
+        const appended = await appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId });
+        // Files (a chat customer's image or PDF) commit with their message; a resent message keeps the files it has.
+        if (input.attachments?.length && !(await tx.attachment.count({ where: { messageId: appended.message.id } }))) {
+          const stored = [];
+          for (const file of input.attachments.slice(0, 10)) {
+            const content = Buffer.from(file.content);
+            stored.push(
+              await tx.attachment.create({
+                data: { contactId, messageId: appended.message.id, kind: 'file', filename: file.filename, contentType: file.contentType, size: content.length, sha256: createHash('sha256').update(content).digest('hex'), content: new Uint8Array(content) },
+                select: { id: true, filename: true, contentType: true, size: true, pages: true },
+              }),
+            );
+          }
+          appended.message.attachments = stored.map((file) => ({ ...file, url: attachmentUrl(file.id) }));
+        }
+        return appended;
+      });
       if (agentId && status === 'accepted') notifier.toAgent(agentId, 'contact:message', { contactId, message });
       return { id: message.id, seq: message.seq, at: message.at };
     },

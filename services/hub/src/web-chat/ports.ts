@@ -114,7 +114,7 @@ export function createWebChatPorts(deps: {
         where: { contactId, seq: { gt: afterSeq } },
         orderBy: { seq: 'asc' },
         take: HISTORY_PAGE,
-        select: { seq: true, author: true, text: true, createdAt: true, meta: true },
+        select: { seq: true, author: true, text: true, createdAt: true, meta: true, attachments: { where: { kind: 'file' }, select: { filename: true, contentType: true, size: true } } },
       });
       return rows.map((row): ChatTranscriptEntry => {
         // A bot's buttons and links are kept in the message's meta by whoever stored it.
@@ -128,6 +128,7 @@ export function createWebChatPorts(deps: {
           at: row.createdAt.toISOString(),
           ...(options.success && options.data.length ? { options: options.data as ChatOption[] } : {}),
           ...(links.success && links.data.length ? { links: links.data as ChatLink[] } : {}),
+          ...(row.attachments.length ? { attachments: row.attachments } : {}),
         };
       });
     },
