@@ -25,13 +25,14 @@ export const limitPolicies = {
   'customers:search': { points: 30, durationSeconds: 60 },
   /** Chat messages per visitor and per client address (over every socket they open). */
   'chat:message:visitor': { points: 30, durationSeconds: 60 },
-  'chat:message:address': { points: 120, durationSeconds: 60 },
+  // Generous per address: a carrier's or an office's NAT puts many real customers behind one.
+  'chat:message:address': { points: 600, durationSeconds: 60 },
   /** Chat socket connections per client address, and per returning visitor id (tabs, reconnects). */
   'chat:connect:address': { points: 60, durationSeconds: 60 },
   'chat:connect:visitor': { points: 30, durationSeconds: 60 },
   /** New chat conversations per visitor and per client address. */
   'chat:conversation:visitor': { points: 5, durationSeconds: 3600 },
-  'chat:conversation:address': { points: 30, durationSeconds: 3600 },
+  'chat:conversation:address': { points: 120, durationSeconds: 3600 },
   /** One-time codes mailed to a claimed address (counted per address and per visitor). */
   'verification:code': { points: 3, durationSeconds: 900 },
   /** Codes typed per visitor: six digits must not be guessable by trying. */
