@@ -104,7 +104,6 @@ export const webChatClientSchemas = {
     .strict(),
 } as const;
 
-export type WebChatPayload<E extends keyof typeof webChatClientSchemas> = z.infer<(typeof webChatClientSchemas)[E]>;
 
 export interface WebChatPorts {
   /** Counts one use of `key` under a chat limit; throws `RATE_LIMITED` (with `retryAfterSeconds`) past it. */

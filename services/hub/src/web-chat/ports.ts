@@ -22,7 +22,7 @@ import { loadQueueSettings } from '../routing/queue-settings.ts';
 import type { QueueDirectory } from '../pipeline/queue-directory.ts';
 
 /** A returning browser resumes its visitor id, and sees a just-ended conversation again, within this window. */
-export const RESUME_WINDOW_SECONDS = 24 * 3600;
+const RESUME_WINDOW_SECONDS = 24 * 3600;
 const CODE_TTL_SECONDS = 600;
 const HISTORY_PAGE = 500;
 // An offline form sends at most this many confirmations a day to one address (the intake's acknowledgement limit).
