@@ -156,6 +156,8 @@ describe('the web chat widget in Chromium', () => {
     const agentSeesOption = next<{ contactId: string; message: { text: string } }>(agent, 'contact:message', (p) => p.contactId === contactId);
     await botMessage.locator('.options button').click();
     expect((await agentSeesOption).message.text).toBe('<img src=x onerror="window.__pwned=4">Snakke med en person');
+    const tapped = await hub.database.db.message.findFirstOrThrow({ where: { contactId, text: { startsWith: '<img src=x onerror="window.__pwned=4">' } } });
+    expect(tapped.meta).toMatchObject({ optionId: 'talk-to-person' });
     expect(await page.locator('sentral-chat .log img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
@@ -163,7 +165,7 @@ describe('the web chat widget in Chromium', () => {
     await page.goto('about:blank');
     await call(agent, 'contact:send', { contactId, text: 'Er du der fortsatt?' });
     await call(agent, 'contact:send', { contactId, text: 'Sporingsnummeret er 70701234.' });
-    await page.goBack();
+    await page.goto(`${shopUrl}/?data-language=nb`);
     await page.locator('sentral-chat .msg.agent', { hasText: 'Sporingsnummeret er 70701234.' }).waitFor();
     const stored = await hub.database.db.message.findMany({ where: { contactId }, orderBy: { seq: 'asc' }, select: { text: true } });
     const shown = (await messages(page)).map((text) => text.replace(/^(Du|Rådgiver|[^:]+): /, ''));
@@ -171,6 +173,7 @@ describe('the web chat widget in Chromium', () => {
 
     // A second tab of the same visitor continues the same conversation.
     const tab = await page.context().newPage();
+    tab.setDefaultTimeout(WAIT);
     await tab.goto(`${shopUrl}/?data-language=nb`);
     await openChat(tab);
     await tab.locator('sentral-chat .msg.agent', { hasText: 'Sporingsnummeret er 70701234.' }).waitFor();

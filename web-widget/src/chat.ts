@@ -467,6 +467,15 @@ function start(options: WidgetOptions): WidgetController {
       input.focus();
     } else launcher.focus();
   }
+  // A page restored from the back-forward cache, or shown again after a while, asks for what it missed.
+  window.addEventListener('pageshow', (event) => {
+    if (!event.persisted || !socket) return;
+    if (socket.connected) void catchUp();
+    else socket.connect();
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && socket?.connected) void catchUp();
+  });
   // A returning visitor's conversation is fetched at once, so nothing waits for the first click.
   if (stored()) connect();
   return { toggle };

@@ -60,6 +60,8 @@ interface ChatSession {
   /** The conversation this socket last took part in: what a `rating` after its end refers to. */
   lastContactId: string | null;
   verification: ChatVerification | null;
+  /** Settles once the socket knows its conversation: events that read it wait for this. */
+  ready: Promise<void>;
 }
 
 // Keystrokes (started or stopped) reach the agent at most once a second per socket, whatever a client sends.
@@ -199,7 +201,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         reply({ ok: false, error: { code, message: `${field}: ${issue.message}` } });
         return;
       }
-      await receive(socket, { text: parsed.data.text, clientMessageId: parsed.data.clientMessageId }, reply);
+      await receive(socket, { text: parsed.data.text, clientMessageId: parsed.data.clientMessageId, optionId: parsed.data.optionId }, reply);
     }
 
     /** An image or a PDF from the customer, recognised by its bytes; stored as a message with the file. */
@@ -214,7 +216,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
 
     async function receive(
       socket: ChatSocket,
-      input: { text: string; clientMessageId?: string | undefined; attachments?: InboundAttachment[] },
+      input: { text: string; clientMessageId?: string | undefined; optionId?: string | undefined; attachments?: InboundAttachment[] },
       reply: (res: Ack<{ id: string; contactId: string; seq: number }>) => void,
     ): Promise<void> {
       const session = socket.data;
@@ -224,7 +226,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
       }
       try {
         await consume(['chat:message:visitor', session.visitorId], ['chat:message:address', session.address]);
-        const { text, clientMessageId, attachments } = input;
+        const { text, clientMessageId, optionId, attachments } = input;
         const verification = session.verification;
         const openOrJoin = () => intake.open({
           channel: 'chat',
@@ -235,7 +237,8 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
           displayName: session.name ?? null,
           language: session.language ?? null,
           queueId: session.queue ?? null,
-          firstMessage: { text, clientMessageId: clientMessageId ?? null, ...(attachments ? { attachments } : {}) },
+          // A tapped bot button: the option's id travels with its label (stored in the message's meta).
+          firstMessage: { text, clientMessageId: clientMessageId ?? null, ...(attachments ? { attachments } : {}), ...(optionId ? { meta: { optionId } } : {}) },
           verification: verification ?? (session.email ? typedEmail(session.email) : null),
           identified: verification?.state === 'verified' && verification.customerId ? { customerId: verification.customerId, method: 'verified', confidence: 1 } : null,
         });
@@ -397,6 +400,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         reply({ ok: false, error: { code: 'VALIDATION_FAILED', message: `${issue.path.join('.') || 'payload'}: ${issue.message}` } });
         return;
       }
+      await socket.data.ready;
       const contactId = socket.data.lastContactId;
       if (!contactId || !intake.rateContact) {
         reply({ ok: false, error: { code: 'NOT_FOUND', message: 'there is no conversation to rate' } });
@@ -434,7 +438,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
           if (contactId) session.openContactId = session.lastContactId = contactId;
         }
       });
-      void (async () => {
+      session.ready = (async () => {
         await socket.join(rooms.chatVisitor(session.visitorId));
         let current = await intake.openConversation(openKeyFor(session.visitorId));
         session.openContactId = current;
@@ -477,7 +481,8 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
           return;
         }
         const payload = typeof args[0] === 'function' ? {} : args[0];
-        handler(socket, payload, reply).catch((error: unknown) => refuse(reply, asValidation(error), `chat ${event}`));
+        // Every one of these reads the socket's conversation: they wait until it is known.
+        session.ready.then(() => handler(socket, payload, reply)).catch((error: unknown) => refuse(reply, asValidation(error), `chat ${event}`));
       });
     }
 
@@ -515,6 +520,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         openContactId: null,
         lastContactId: null,
         verification,
+        ready: Promise.resolve(),
       };
     }
 

@@ -187,7 +187,7 @@ export function createIntake(deps: {
         message,
         contact: { agentId, status },
       } = await db.$transaction(async (tx) => {
-        const appended = await appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId });
+        const appended = await appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId, ...(input.meta ? { meta: input.meta } : {}) });
         // Files (a chat customer's image or PDF) commit with their message; a resent message keeps the files it has.
         if (input.attachments?.length && !(await tx.attachment.count({ where: { messageId: appended.message.id } }))) {
           const stored = [];
