@@ -14,13 +14,20 @@ module.exports = {
       comment: 'The shared contract is imported by everyone and imports nothing of the project.',
       severity: 'error',
       from: { path: '^contract/' },
-      to: { path: '^(services|connectors|prisma|queues|web-agent)/' },
+      to: { path: '^(services|connectors|prisma|queues|web-agent|web-widget)/' },
     },
     {
       name: 'web-agent-imports-only-the-contract',
       severity: 'error',
       from: { path: '^web-agent/' },
       to: { path: '^(services|connectors|prisma|queues)/' },
+    },
+    {
+      name: 'web-widget-imports-only-the-contract',
+      comment: 'The embeddable widget runs on customers\' sites: it shares the contract\'s types and nothing else of the project.',
+      severity: 'error',
+      from: { path: '^web-widget/' },
+      to: { path: '^(services|connectors|prisma|queues|web-agent)/' },
     },
     {
       name: 'simulator-uses-public-endpoints-only',

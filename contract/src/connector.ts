@@ -1,5 +1,6 @@
 import type { Channel, JourneyStep, SelfServiceOutcome } from './domain.ts';
 import type { ChatLink, ChatOption } from './realtime.ts';
+import type { ChatVerification, WebChatPorts } from './web-chat.ts';
 import type { AgentDeviceGrant, ChannelIdentification, SelfServicePorts } from './self-service.ts';
 
 /**
@@ -42,6 +43,8 @@ export interface InboundContact {
   acknowledge?: { maxPerDay: number } | null;
   /** Who the customer is, as the channel itself established it (IVR verification); the hub then skips matching the address. */
   identified?: ChannelIdentification | null;
+  /** Web chat: how far the customer proved who they are; stored as the contact's `attributes.verification`. */
+  verification?: ChatVerification | null;
 }
 
 /** One message as a channel received it. */
@@ -138,7 +141,9 @@ export type OutboundEvent =
   /** An agent accepted the contact (a voice channel bridges the call to the agent now). */
   | { kind: 'accepted'; contactId: string; agentId: string; agentName: string; at: string }
   /** The contact left its agent and waits again (transfer to a queue): the channel takes the customer back into line. */
-  | { kind: 'requeued'; contactId: string; at: string };
+  | { kind: 'requeued'; contactId: string; at: string }
+  /** The agent of an accepted conversation started or stopped typing. */
+  | { kind: 'typing'; contactId: string; typing: boolean };
 
 /**
  * A stored message the hub asks a channel to send durably (email, fax): the hub retries transient
@@ -162,6 +167,8 @@ export interface OutboundMessage {
   inReplyTo: string | null;
   /** Sent by Sentral on its own (an acknowledgement): channels mark it so robots do not answer it. */
   automatic: boolean;
+  /** A message of its own (a one-time code, a chat transcript), not a reply: the subject is used as given. */
+  standalone?: boolean;
 }
 
 export interface SentMessage {
@@ -242,6 +249,8 @@ export interface ConnectorContext<Config> {
   state?: ConnectorState;
   /** Back-office facts, conversation sessions and flows for self-service channels. */
   selfService?: SelfServicePorts;
+  /** Web chat: shared limits, stored history, the message form and identity checks. */
+  webChat?: WebChatPorts;
 }
 
 /**

@@ -7,3 +7,4 @@ export * from './self-service.ts';
 export * from './supervision.ts';
 export * from './presence.ts';
 export * from './canned-answers.ts';
+export * from './web-chat.ts';

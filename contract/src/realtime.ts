@@ -175,6 +175,8 @@ export const agentClientSchemas = {
     .strict(),
   /** Hands an accepted contact to a queue or to one agent, with a note the next agent sees in the screen pop. */
   'contact:transfer': transferSchema,
+  /** The agent started or stopped typing a reply in an accepted chat; the customer sees it. */
+  'contact:typing': z.object({ contactId: id, typing: z.boolean() }).strict(),
 } as const;
 
 /** Dispositions an agent may choose at wrap-up and the wrap-up time the desktop counts down (`GET /api/wrap-up`). */
@@ -211,6 +213,7 @@ export interface AgentClientEvents {
   'contact:end': (payload: AgentPayload<'contact:end'>, ack: (res: Ack) => void) => void;
   'contact:wrap-up': (payload: AgentPayload<'contact:wrap-up'>, ack: (res: Ack) => void) => void;
   'contact:transfer': (payload: AgentPayload<'contact:transfer'>, ack: (res: Ack) => void) => void;
+  'contact:typing': (payload: AgentPayload<'contact:typing'>) => void;
 }
 
 // ---- /chat --------------------------------------------------------------------------------
@@ -222,6 +225,10 @@ export const chatHandshakeSchema = z
     visitorId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8-64 letters, digits, _ or -').optional(),
     language: z.enum(['nb', 'da', 'en']).optional(),
     queue: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    /** Proves the browser was given `visitorId` by this hub (from a `session` event); without it a new visitor id is issued. */
+    resumeToken: z.string().max(200).optional(),
+    /** The host site's signed identity of the customer (HS256 JWT). */
+    identityToken: z.string().max(4_096).optional(),
   })
   .strict();
 
@@ -257,10 +264,15 @@ export interface ChatServerMessage {
 }
 
 export interface ChatServerEvents {
-  session: (payload: { visitorId: string; contactId: string | null }) => void;
+  /** The visitor id and resume token to keep (localStorage) and the conversation this socket is in. */
+  session: (payload: { visitorId: string; contactId: string | null; resumeToken?: string; verification?: { state: 'verified' | 'claimed'; email: string | null; name: string | null } | null }) => void;
   message: (payload: ChatServerMessage) => void;
   queue: (payload: { position: number; estimatedWaitSeconds: number }) => void;
   ended: (payload: { by: 'agent' | 'customer' | 'system'; at: string }) => void;
+  /** An agent took the conversation: the widget shows their name. */
+  agent: (payload: { name: string; at: string }) => void;
+  /** The agent started or stopped typing. */
+  typing: (payload: { typing: boolean }) => void;
 }
 
 export interface ChatClientEvents {

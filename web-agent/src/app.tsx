@@ -312,6 +312,7 @@ function Desktop(props: { token: string; language: Language; onLanguage(language
             dispositions={wrapUp.dispositions}
             wrapUpSeconds={wrapUp.wrapUpSeconds}
             onSend={(text) => desk.send(active.id, text)}
+            onTyping={(typing) => desk.typing(active.id, typing)}
             onEnd={() => end(active)}
             onTransfer={() => openTransfer(active)}
             onWrapUp={async (disposition, notes) => {

@@ -273,6 +273,8 @@ export interface Desk {
   accept(offer: PendingOffer): Promise<void>;
   reject(offer: PendingOffer): Promise<void>;
   send(contactId: string, text: string): void;
+  /** Tells a chat customer the agent started or stopped typing (no answer awaited). */
+  typing(contactId: string, typing: boolean): void;
   end(contactId: string): Promise<void>;
   wrapUp(contactId: string, disposition: string, notes: string): Promise<void>;
   transfer(contactId: string, to: { queue: string } | { agentId: string }, note: string): Promise<void>;
@@ -447,6 +449,9 @@ export function useDesk(options: {
       },
       send(contactId, text) {
         transmit(contactId, { clientMessageId: randomId(), text, state: 'sending' });
+      },
+      typing(contactId, typing) {
+        socketRef.current?.emit('contact:typing', { contactId, typing });
       },
       async end(contactId) {
         await emit('contact:end', { contactId });

@@ -48,7 +48,7 @@ export function createSmtpSender() {
       const messageId = outgoingMessageId(message.contactId, message.messageId, address);
       // Keep the thread's root and its latest messages: enough for every client to place the reply.
       const thread = message.thread.length > MAX_REFERENCES ? [message.thread[0]!, ...message.thread.slice(-(MAX_REFERENCES - 1))] : message.thread;
-      const subject = message.subject ? (REPLY_PREFIX.test(message.subject) ? message.subject : `Re: ${message.subject}`) : undefined;
+      const subject = message.subject && !message.standalone && !REPLY_PREFIX.test(message.subject) ? `Re: ${message.subject}` : (message.subject ?? undefined);
       try {
         await transport.sendMail({
           from: { name, address },

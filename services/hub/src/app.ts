@@ -55,6 +55,8 @@ import { createArticles } from './knowledge-base/articles.ts';
 import { createKnowledgeBase } from './knowledge-base/search.ts';
 import { knowledgeBaseRoutes } from './http/kb-routes.ts';
 import { createIntentClassifier, type TrainedIntents } from './self-service/intents/classifier.ts';
+import { createWebChatPorts } from './web-chat/ports.ts';
+import { widgetRouter } from './web-chat/widget-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -93,6 +95,7 @@ export interface App {
 const ACCOUNT_CHECK_MS = 3000;
 
 const webAgentDir = fileURLToPath(new URL('../../../web-agent/dist/', import.meta.url));
+const webWidgetDir = fileURLToPath(new URL('../../../web-widget/dist/', import.meta.url));
 
 /** The composition root: every collaborator is built here and passed down explicitly. */
 export function createApp(deps: AppDeps): App {
@@ -164,10 +167,22 @@ export function createApp(deps: AppDeps): App {
     satisfaction,
   );
   intakeForBot = intake;
+  const webChat = createWebChatPorts({
+    db,
+    limits,
+    intake,
+    queues: createQueueDirectory(db),
+    email: () => registry.forChannel('email'),
+    secret: deps.jwtSecret,
+    identitySecret: config.widget.identitySecret,
+    maxWaitSeconds: config.widget.maxWaitSeconds,
+    logger: logger.child({ component: 'web-chat' }),
+  });
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
     selfService: (connectorId) => createSelfServicePorts(db, connectorId, config.defaultCountry, limits),
+    webChat,
   });
   const registry = createConnectorRegistry(connectorFactories, (factory) => ({
     ...contextFor(factory.id),
@@ -229,7 +244,11 @@ export function createApp(deps: AppDeps): App {
           webAgentDir,
           webhooks: registry.all().flatMap((connector) => connector.webhooks ?? []),
           webhookConcurrentReads: config.webhookConcurrentReads,
-          pages: [csatPages({ db, satisfaction })],
+          pages: [
+            csatPages({ db, satisfaction }),
+            // The demo shop is for trying Sentral out: never served in production.
+            widgetRouter({ distDir: webWidgetDir, allowedOrigins: config.widget.allowedOrigins, demo: config.env !== 'production', logger: logger.child({ component: 'widget' }) }),
+          ],
           readiness: async () => {
             const failed: string[] = [];
             await db.$queryRaw`SELECT 1`.catch(() => failed.push('database'));
@@ -239,7 +258,16 @@ export function createApp(deps: AppDeps): App {
         });
         httpServer.on('request', http);
         io.attach(httpServer);
-        const agents = attachAgentNamespace(io, { tokens, work, dispatcher, db, logger: logger.child({ component: 'agent-socket' }), disconnectGraceMs: config.agentDisconnectGraceMs, sessionCheckMs: ACCOUNT_CHECK_MS });
+        const agents = attachAgentNamespace(io, {
+          tokens,
+          work,
+          dispatcher,
+          db,
+          logger: logger.child({ component: 'agent-socket' }),
+          disconnectGraceMs: config.agentDisconnectGraceMs,
+          sessionCheckMs: ACCOUNT_CHECK_MS,
+          onAgentTyping: (contactId, typing) => notifier.toCustomer('chat', { kind: 'typing', contactId, typing }),
+        });
         stoppers.push(() => agents.stop());
         const supervisors = attachSupervisorNamespace(io, { tokens, wallboard, logger: logger.child({ component: 'supervisor-socket' }), sessionCheckMs: ACCOUNT_CHECK_MS });
         stoppers.push(() => supervisors.stop());

@@ -18,6 +18,8 @@ describe('configuration', () => {
     [{ TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000' }, 'TWILIO_AUTH_TOKEN'],
     [{ REDIS_URL: 'redis://127.0.0.1:6379' }, 'DATABASE_URL'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
+    [{ WIDGET_ALLOWED_ORIGINS: 'https://shop.example/path' }, 'WIDGET_ALLOWED_ORIGINS'],
+    [{ WIDGET_IDENTITY_SECRET: 'short' }, 'WIDGET_IDENTITY_SECRET'],
   ])('rejects %o with one line naming %s', (env, variable) => {
     let error: unknown;
     try {
@@ -43,5 +45,12 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '1', MAILBOX_ALLOW_PRIVATE: 'false' })).toMatchObject({ trustProxy: 1, mailboxHosts: { allowPrivate: false } });
     expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
+  });
+
+  it('lets any site embed the chat widget while developing, none in production until named', () => {
+    expect(loadConfig({}).widget.allowedOrigins).toBe('*');
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).widget.allowedOrigins).toEqual([]);
+    const named = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), WIDGET_ALLOWED_ORIGINS: 'https://shop.example/, https://butikk.example:8443' });
+    expect(named.widget.allowedOrigins).toEqual(['https://shop.example', 'https://butikk.example:8443']);
   });
 });

@@ -80,6 +80,13 @@ const envSchema = z.object({
     .transform((value) => (value === 'false' || value === '0' ? false : Number(value))),
   MAILBOX_ALLOW_LOOPBACK: bool.default(false),
   MAILBOX_ALLOW_PRIVATE: bool.default(true),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean))
+    .pipe(z.array(z.union([z.literal('*'), url(['http:', 'https:']).refine((origin) => new URL(origin).origin === origin, 'must be origins such as https://shop.example (scheme, host and port only)')])))
+    .optional(),
+  WIDGET_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WIDGET_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
   RATE_LIMITS: z
     .string()
     .default('{}')
@@ -149,6 +156,11 @@ export interface Config {
   trustProxy: number | false;
   /** Which mail servers a mailbox may name: loopback (off outside tests) and private ranges (on-premise servers). */
   mailboxHosts: { allowLoopback: boolean; allowPrivate: boolean };
+  /**
+   * The web chat widget: the sites that may embed it (`*` any), the host sites' identity-token secret,
+   * and the expected wait past which the widget offers the message form instead.
+   */
+  widget: { allowedOrigins: '*' | readonly string[]; identitySecret: string | null; maxWaitSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -221,5 +233,17 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     rateLimits: Object.freeze(e.RATE_LIMITS),
     trustProxy: e.TRUST_PROXY,
     mailboxHosts: Object.freeze({ allowLoopback: e.MAILBOX_ALLOW_LOOPBACK, allowPrivate: e.MAILBOX_ALLOW_PRIVATE }),
+    widget: Object.freeze({
+      // Unset: any site while developing, none in production until the operator names them.
+      allowedOrigins: e.WIDGET_ALLOWED_ORIGINS
+        ? e.WIDGET_ALLOWED_ORIGINS.includes('*')
+          ? ('*' as const)
+          : Object.freeze(e.WIDGET_ALLOWED_ORIGINS.filter((origin) => origin !== '*'))
+        : e.NODE_ENV === 'production'
+          ? Object.freeze([])
+          : ('*' as const),
+      identitySecret: e.WIDGET_IDENTITY_SECRET ?? null,
+      maxWaitSeconds: e.WIDGET_MAX_WAIT_SECONDS,
+    }),
   });
 }

@@ -64,6 +64,41 @@ const texts = {
     da: () => 'Linket er ugyldigt eller udløbet.',
     en: () => 'This link is invalid or has expired.',
   },
+  verificationCodeSubject: {
+    nb: () => 'Din engangskode',
+    da: () => 'Din engangskode',
+    en: () => 'Your one-time code',
+  },
+  verificationCode: {
+    nb: (code: string) => `Engangskoden din er ${code}.\n\nSkriv den inn i chatten. Koden gjelder i 10 minutter. Har du ikke bedt om den, kan du se bort fra denne e-posten.`,
+    da: (code: string) => `Din engangskode er ${code}.\n\nSkriv den i chatten. Koden gælder i 10 minutter. Har du ikke bedt om den, kan du se bort fra denne e-mail.`,
+    en: (code: string) => `Your one-time code is ${code}.\n\nType it into the chat. The code is valid for 10 minutes. If you did not ask for it, you can ignore this email.`,
+  },
+  transcriptSubject: {
+    nb: () => 'Chatten din med oss',
+    da: () => 'Din chat med os',
+    en: () => 'Your chat with us',
+  },
+  transcriptIntro: {
+    nb: () => 'Her er samtalen du hadde med oss i chatten:',
+    da: () => 'Her er den samtale, du havde med os i chatten:',
+    en: () => 'Here is the conversation you had with us in the chat:',
+  },
+  transcriptAuthor: {
+    nb: (author: string) => ({ customer: 'Du', agent: 'Rådgiver', bot: 'Assistent', system: 'Melding' })[author] ?? author,
+    da: (author: string) => ({ customer: 'Dig', agent: 'Rådgiver', bot: 'Assistent', system: 'Besked' })[author] ?? author,
+    en: (author: string) => ({ customer: 'You', agent: 'Adviser', bot: 'Assistant', system: 'Notice' })[author] ?? author,
+  },
+  offlineSubject: {
+    nb: (name: string) => `Melding fra chatten: ${name}`,
+    da: (name: string) => `Besked fra chatten: ${name}`,
+    en: (name: string) => `Message from the chat: ${name}`,
+  },
+  offlineTranscriptHeading: {
+    nb: () => 'Chatten før meldingen ble lagt igjen:',
+    da: () => 'Chatten før beskeden blev lagt:',
+    en: () => 'The chat before the message was left:',
+  },
 } as const;
 
 export type TextKey = keyof typeof texts;

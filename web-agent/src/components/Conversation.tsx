@@ -103,15 +103,36 @@ export function Composer(props: {
   onSend(text: string): void;
   /** Shown beside the reply field; `insert` adds text to the reply (e.g. article suggestions). */
   aside?: (insert: (text: string) => void) => ReactNode;
+  onTyping?(typing: boolean): void;
 }) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [pickingAnswer, setPickingAnswer] = useState(false);
   const field = useRef<HTMLTextAreaElement>(null);
+  // The customer sees "typing" from the first keystroke until a pause of a few seconds or the send.
+  const typingSince = useRef(false);
+  const typingPause = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const stopTyping = () => {
+    clearTimeout(typingPause.current);
+    if (typingSince.current) props.onTyping?.(false);
+    typingSince.current = false;
+  };
+  useEffect(() => () => clearTimeout(typingPause.current), []);
+  const edit = (value: string) => {
+    setText(value);
+    if (!props.onTyping) return;
+    if (!typingSince.current && value.trim()) {
+      typingSince.current = true;
+      props.onTyping(true);
+    }
+    clearTimeout(typingPause.current);
+    typingPause.current = setTimeout(stopTyping, 3000);
+  };
   const hintId = `composer-hint-${props.contact.id}`;
   const send = () => {
     const trimmed = text.trim();
     if (!trimmed) return;
+    stopTyping();
     props.onSend(trimmed);
     setText('');
   };
@@ -137,10 +158,10 @@ export function Composer(props: {
           setPickingAnswer(open);
           if (!open) field.current?.focus();
         }}
-        onInsert={(answer) => setText((current) => (current.trim() ? `${current.trimEnd()} ${answer}` : answer))}
+        onInsert={(answer) => edit(text.trim() ? `${text.trimEnd()} ${answer}` : answer)}
       />
       {props.aside?.((addition) => {
-        setText((current) => (current ? `${current} ${addition}` : addition));
+        edit(text ? `${text} ${addition}` : addition);
         field.current?.focus();
       })}
       <div className="composer-row">
@@ -153,7 +174,7 @@ export function Composer(props: {
               setPickingAnswer(true);
               return;
             }
-            setText(event.target.value);
+            edit(event.target.value);
           }}
           onKeyDown={onKeyDown}
           aria-label={props.label}

@@ -21,6 +21,7 @@ export interface WorkspaceProps {
   dispositions: string[];
   wrapUpSeconds: number;
   onSend(text: string): void;
+  onTyping?(typing: boolean): void;
   onEnd(): Promise<void>;
   onTransfer(): void;
   onWrapUp(disposition: string, notes: string): Promise<void>;
@@ -73,6 +74,7 @@ function ChatBody(props: WorkspaceProps) {
           label={t('ws.composer')}
           sendLabel={t('ws.send')}
           onSend={props.onSend}
+          onTyping={props.onTyping}
           aside={(insert) => <ArticleSuggestions contact={contact} token={props.token} onInsert={insert} />}
         />
       ) : null}

@@ -1,4 +1,4 @@
-import type { ConnectorAccounts, ConnectorState, SelfServicePorts } from '@sentral/contract';
+import type { ConnectorAccounts, ConnectorState, SelfServicePorts, WebChatPorts } from '@sentral/contract';
 import type { Config } from '../config.ts';
 
 /**
@@ -7,8 +7,8 @@ import type { Config } from '../config.ts';
  */
 export function channelContext(
   config: Readonly<Config>,
-  ports: { mailboxes: ConnectorAccounts; state: ConnectorState; selfService?: (connectorId: string) => SelfServicePorts },
-): (connectorId: string) => { rawConfig: unknown; accounts?: ConnectorAccounts; state?: ConnectorState; selfService?: SelfServicePorts } {
+  ports: { mailboxes: ConnectorAccounts; state: ConnectorState; selfService?: (connectorId: string) => SelfServicePorts; webChat?: WebChatPorts },
+): (connectorId: string) => { rawConfig: unknown; accounts?: ConnectorAccounts; state?: ConnectorState; selfService?: SelfServicePorts; webChat?: WebChatPorts } {
   return (connectorId) => {
     switch (connectorId) {
       case 'email':
@@ -26,6 +26,12 @@ export function channelContext(
             fromNumber: config.faxProvider?.fromNumber ?? null,
             webhookMaxBytes: config.faxWebhookMaxBytes,
           },
+        };
+      case 'web-chat':
+        return {
+          rawConfig: { allowedOrigins: config.widget.allowedOrigins === '*' ? '*' : [...config.widget.allowedOrigins] },
+          ...(ports.webChat ? { webChat: ports.webChat } : {}),
+          ...(ports.selfService ? { selfService: ports.selfService(connectorId) } : {}),
         };
       default:
         return { rawConfig: {} };

@@ -35,14 +35,20 @@ export const limitPolicies = {
   'verification:customer': { points: 5, durationSeconds: 3600, blockSeconds: 3600 },
   /** Chat messages per visitor and per client address (over every socket they open). */
   'chat:message:visitor': { points: 30, durationSeconds: 60 },
-  'chat:message:address': { points: 120, durationSeconds: 60 },
-  /** Chat socket connections per client address. */
+  // Generous per address: a carrier's or an office's NAT puts many real customers behind one.
+  'chat:message:address': { points: 600, durationSeconds: 60 },
+  /** Chat socket connections per client address, and per returning visitor id (tabs, reconnects). */
   'chat:connect:address': { points: 60, durationSeconds: 60 },
+  'chat:connect:visitor': { points: 30, durationSeconds: 60 },
   /** New chat conversations per visitor and per client address. */
   'chat:conversation:visitor': { points: 5, durationSeconds: 3600 },
-  'chat:conversation:address': { points: 30, durationSeconds: 3600 },
-  /** One-time codes mailed to a claimed address. */
+  'chat:conversation:address': { points: 120, durationSeconds: 3600 },
+  /** One-time codes mailed to a claimed address (counted per address and per visitor). */
   'verification:code': { points: 3, durationSeconds: 900 },
+  /** Codes typed per visitor: six digits must not be guessable by trying. */
+  'verification:attempt': { points: 5, durationSeconds: 900, blockSeconds: 900 },
+  /** Chat transcripts mailed per visitor. */
+  'chat:transcript:visitor': { points: 3, durationSeconds: 3600 },
   /** Messages left through the offline form per client address. */
   'offline:address': { points: 10, durationSeconds: 3600 },
   /** Public knowledge-base searches per client address. */
@@ -67,6 +73,8 @@ export interface RateLimits {
   check(name: LimitName, key: string): Promise<void>;
   /** Forgets what `key` used under `name` (a successful sign-in clears its failures). */
   reset(name: LimitName, key: string): Promise<void>;
+  /** Gives back one use counted ahead of an action that turned out not to need it (e.g. a conversation that already existed). */
+  refund(name: LimitName, key: string): Promise<void>;
 }
 
 export interface RateLimitStore {
@@ -146,6 +154,11 @@ export function createRateLimits(store: RateLimitStore, overrides: Readonly<Part
         log.warn({ err: error, limit: name }, 'rate limit could not be checked');
       }
       if (state && state.consumedPoints > policy.points) refuse(name, state.msBeforeNext);
+    },
+    async refund(name, key) {
+      await limiterFor(name, policyOf(name))
+        .then((limiter) => limiter.reward(key, 1))
+        .catch((error: unknown) => log.warn({ err: error, limit: name }, 'rate limit could not be refunded'));
     },
     async reset(name, key) {
       await limiterFor(name, policyOf(name))

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import {
   channels,
@@ -20,7 +21,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 import type { Dispatcher } from '../routing/dispatcher.ts';
-import { appendMessage, appendToContact, isUniqueViolation, recordEvent } from '../contacts/messages.ts';
+import { appendMessage, appendToContact, attachmentUrl, isUniqueViolation, recordEvent } from '../contacts/messages.ts';
 import { finishedStatuses, inSelfService } from '../contacts/statuses.ts';
 import { identifyCustomer } from './identify.ts';
 import { entryPointOf, servedInSelfService } from '../self-service/journey.ts';
@@ -69,6 +70,18 @@ const inboundSchema = z.object({
   journey: z.array(journeyStepSchema).max(200).optional(),
   firstMessage: inboundMessageSchema.nullish(),
   identified: identifiedSchema,
+  verification: z
+    .object({
+      state: z.enum(['verified', 'claimed']),
+      method: z.enum(['identity-token', 'email-code', 'typed-email']),
+      email: z.string().max(320).nullable(),
+      customerId: z.string().uuid().nullable(),
+      externalId: z.string().max(200).nullable(),
+      name: z.string().max(200).nullable(),
+      at: z.string().max(40),
+    })
+    .strict()
+    .nullish(),
   ...conversationFields,
 });
 
@@ -160,6 +173,7 @@ export function createIntake(deps: {
             ...(inbound.claimedEmail ? { claimedEmail: inbound.claimedEmail } : {}),
             ...(inbound.displayName ? { displayName: inbound.displayName } : {}),
             ...(inbound.identified ? { identified: { ...inbound.identified } } : {}),
+            ...(inbound.verification ? { verification: { ...inbound.verification } } : {}),
             ...channelFields?.attributes,
           },
           ...(channelFields ? { accountId: channelFields.accountId, firstResponseDueAt: channelFields.firstResponseDueAt } : {}),
@@ -350,7 +364,24 @@ export function createIntake(deps: {
       const {
         message,
         contact: { agentId, status },
-      } = await db.$transaction((tx) => appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId }));
+      } = await db.$transaction(async (tx) => {
+        const appended = await appendToContact(tx, { contactId, author: 'customer', text: input.text, clientMessageId: input.clientMessageId, ...(input.meta ? { meta: input.meta } : {}) });
+        // Files (a chat customer's image or PDF) commit with their message; a resent message keeps the files it has.
+        if (input.attachments?.length && !(await tx.attachment.count({ where: { messageId: appended.message.id } }))) {
+          const stored = [];
+          for (const file of input.attachments.slice(0, 10)) {
+            const content = Buffer.from(file.content);
+            stored.push(
+              await tx.attachment.create({
+                data: { contactId, messageId: appended.message.id, kind: 'file', filename: file.filename, contentType: file.contentType, size: content.length, sha256: createHash('sha256').update(content).digest('hex'), content: new Uint8Array(content) },
+                select: { id: true, filename: true, contentType: true, size: true, pages: true },
+              }),
+            );
+          }
+          appended.message.attachments = stored.map((file) => ({ ...file, url: attachmentUrl(file.id) }));
+        }
+        return appended;
+      });
       if (agentId && status === 'accepted') notifier.toAgent(agentId, 'contact:message', { contactId, message });
       // The bot answers each sequence number once: a resent message (same client id) is not answered twice.
       if (inSelfService(status) && deps.bot) deps.bot.message(contactId, { ...input, seq: message.seq });

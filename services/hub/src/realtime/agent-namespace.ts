@@ -23,7 +23,17 @@ export function toAckError(error: unknown, logger: Logger): ErrorBody {
 /** The `/agent` namespace: token-checked handshake, one room per agent, validated events with acks. */
 export function attachAgentNamespace(
   io: Server,
-  deps: { tokens: TokenService; work: AgentWork; dispatcher: Dispatcher; db: Database; logger: Logger; disconnectGraceMs: number; sessionCheckMs: number },
+  deps: {
+    tokens: TokenService;
+    work: AgentWork;
+    dispatcher: Dispatcher;
+    db: Database;
+    logger: Logger;
+    disconnectGraceMs: number;
+    sessionCheckMs: number;
+    /** Passes the agent's typing on to the chat customer. */
+    onAgentTyping?: (contactId: string, typing: boolean) => Promise<void>;
+  },
 ): { stop(): void } {
   const { tokens, work, dispatcher, db, logger } = deps;
   const graceTimers = new Set<NodeJS.Timeout>();
@@ -49,6 +59,19 @@ export function attachAgentNamespace(
       });
   });
 
+  // An agent's keystrokes reach the customer at most once a second per conversation; "stopped" always does.
+  const typingForwardedAt = new Map<string, number>();
+  async function agentTyping(agent: AgentPrincipal, contactId: string, typing: boolean): Promise<object> {
+    const key = `${agent.id}:${contactId}`;
+    const now = Date.now();
+    if (typing && now - (typingForwardedAt.get(key) ?? 0) < 1000) return {};
+    if (typing) typingForwardedAt.set(key, now);
+    else typingForwardedAt.delete(key);
+    const owned = await db.contact.findFirst({ where: { id: contactId, agentId: agent.id, status: 'accepted', channel: 'chat' }, select: { id: true } });
+    if (owned) await deps.onAgentTyping?.(contactId, typing);
+    return {};
+  }
+
   const handlers: { [E in EventName]: (agent: AgentPrincipal, payload: z.infer<(typeof agentClientSchemas)[E]>) => Promise<object> } = {
     'offer:accept': async (agent, { offerId }) => ({ contact: await work.accept(agent, offerId) }),
     'offer:reject': async (agent, { offerId }) => {
@@ -67,6 +90,7 @@ export function attachAgentNamespace(
       await work.wrapUp(agent, contactId, { disposition, notes });
       return {};
     },
+    'contact:typing': (agent, { contactId, typing }) => agentTyping(agent, contactId, typing),
   };
 
   namespace.on('connection', (socket: AgentSocket) => {
