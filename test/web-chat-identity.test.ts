@@ -8,11 +8,15 @@ import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 import { addMailbox, testSecretsKey } from './support/mail.ts';
 import { login } from './support/sockets.ts';
 import { ensureWidgetBuilt } from '../bench/widget-sizes.ts';
+import { record } from './support/sockets.ts';
+import { api } from './support/routing.ts';
+import { demoBotFlow } from '../services/hub/src/self-service/engine/flow.ts';
 
 const IDENTITY_SECRET = 'shop-identity-secret-shop-identity-secret';
 const SHOP = 'http://shop.test';
 const MAILBOX = 'kundeservice@shop.test';
 
+type Heard = { from: string; text: string; options?: unknown[] };
 type Ack = { ok: boolean; contactId?: string; error?: { code: string; message: string }; [key: string]: unknown };
 type Session = { visitorId: string; contactId: string | null; resumeToken?: string; verification?: { state: string } | null };
 
@@ -162,5 +166,44 @@ describe('web chat identity, resume and origins', () => {
     const more = [];
     for (let i = 0; i < 3; i++) more.push(await call<Ack>(socket, 'verify:start', { email: owner.value }));
     expect(more.map((ack) => (ack.ok ? 'ok' : ack.error!.code))).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+  });
+
+  it('lets the bot show a host-verified customer their parcel, and a claimed one only after the one-time code', async () => {
+    const { db } = hub.database;
+    const admin = (await login(hub.url, 'admin@demo.test', 'admin')).token;
+    expect((await api(hub.url, '/api/chat/flows', { method: 'PUT', token: admin, body: { address: 'support', flow: demoBotFlow } })).status).toBe(200);
+    // Not the address the test above used up its codes on.
+    const usedUp = await db.customerIdentity.findFirstOrThrow({ where: { kind: 'email' }, select: { customerId: true } });
+    const customer = await db.customer.findFirstOrThrow({
+      where: { id: { not: usedUp.customerId }, language: 'nb', externalId: { not: null }, orders: { some: { status: { notIn: ['delivered', 'cancelled'] } } }, identities: { some: { kind: 'email' } } },
+      include: { identities: { where: { kind: 'email' } }, orders: { where: { status: { notIn: ['delivered', 'cancelled'] } } } },
+    });
+    const orderNumbers = customer.orders.map((order) => order.number);
+    const mentionsAnOrder = (messages: Heard[]) => messages.some((m) => m.from === 'bot' && orderNumbers.some((n) => m.text.includes(n)));
+    const ask = async (socket: Socket, heard: Heard[]) => {
+      const before = heard.length;
+      expect(await call<Ack>(socket, 'message', { text: 'hvor er pakken min?' })).toMatchObject({ ok: true });
+      // The bot's turn is over with its last message, which always carries the buttons (a person is one tap away).
+      await until(async () => heard.slice(before).some((m) => m.from === 'bot' && (m.options?.length ?? 0) > 0));
+      return heard.slice(before);
+    };
+
+    // Signed by the host site: verified, so the parcel comes at once.
+    const signed = await open({ queue: 'support', language: 'nb', identityToken: identityToken({ sub: customer.externalId, email: 'signert@kunde.test', name: 'Signe', exp: Math.floor(Date.now() / 1000) + 600 }) });
+    const signedHeard = record<Heard>(signed.socket, 'message');
+    expect(mentionsAnOrder(await ask(signed.socket, signedHeard))).toBe(true);
+
+    // Only typed: claimed, so nothing personal until the code from the mailbox proves the address.
+    const email = customer.identities[0]!.value;
+    const typed = await open({ queue: 'support', language: 'nb', email });
+    const typedHeard = record<Heard>(typed.socket, 'message');
+    expect(mentionsAnOrder(await ask(typed.socket, typedHeard))).toBe(false);
+    const started = await call<Ack>(typed.socket, 'verify:start', { email });
+    expect(started, JSON.stringify(started)).toEqual({ ok: true });
+    const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email) && m.parsed.subject === 'Din engangskode');
+    const code = /\b(\d{6})\b/.exec(mail.parsed.text ?? '')![1]!;
+    expect(await call<Ack>(typed.socket, 'verify:code', { code })).toMatchObject({ ok: true });
+    expect(await call<Ack>(typed.socket, 'message', { text: 'Meny', optionId: 'menu' })).toMatchObject({ ok: true });
+    expect(mentionsAnOrder(await ask(typed.socket, typedHeard))).toBe(true);
   });
 });

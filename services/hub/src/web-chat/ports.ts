@@ -233,8 +233,15 @@ export function createWebChatPorts(deps: {
     },
 
     async recordVerification(contactId, verification) {
+      // A proven identity also identifies a contact still in self-service (the bot may then show orders), unless it
+      // already names another customer; a conversation with an agent keeps the customer its pop was built for.
+      const proven = verification.state === 'verified' && verification.customerId ? verification.customerId : null;
       await db.$executeRaw`
-        UPDATE "Contact" SET attributes = attributes || jsonb_build_object('verification', ${JSON.stringify(verification)}::jsonb)
+        UPDATE "Contact" SET
+          attributes = attributes || jsonb_build_object('verification', ${JSON.stringify(verification)}::jsonb),
+          "customerId" = CASE WHEN ${proven}::uuid IS NOT NULL AND status = 'self-service' AND ("customerId" IS NULL OR "customerId" = ${proven}::uuid) THEN ${proven}::uuid ELSE "customerId" END,
+          "identMethod" = CASE WHEN ${proven}::uuid IS NOT NULL AND status = 'self-service' AND ("customerId" IS NULL OR "customerId" = ${proven}::uuid) THEN 'verified' ELSE "identMethod" END,
+          "identConfidence" = CASE WHEN ${proven}::uuid IS NOT NULL AND status = 'self-service' AND ("customerId" IS NULL OR "customerId" = ${proven}::uuid) THEN 1 ELSE "identConfidence" END
         WHERE id = ${contactId}::uuid AND status NOT IN ('ended', 'abandoned')`;
     },
 
