@@ -203,7 +203,7 @@ describe('web chat identity, resume and origins', () => {
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email) && m.parsed.subject === 'Din engangskode');
     const code = /\b(\d{6})\b/.exec(mail.parsed.text ?? '')![1]!;
     expect(await call<Ack>(typed.socket, 'verify:code', { code })).toMatchObject({ ok: true });
-    expect(await call<Ack>(typed.socket, 'message', { text: 'Meny', optionId: 'menu' })).toMatchObject({ ok: true });
+    // The bot was asking for a customer number; proven by the code, the next message gets the parcel.
     expect(mentionsAnOrder(await ask(typed.socket, typedHeard))).toBe(true);
   });
 });

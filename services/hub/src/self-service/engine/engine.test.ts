@@ -16,7 +16,7 @@ const backOffice: SelfService = new Proxy({} as SelfService, {
 const classifier: IntentClassifier = {
   async classify(text: string, language: Language) {
     expect(language).toBe('nb');
-    if (text.includes('pakken min')) return { intent: 'order.tracking', score: 0.93 };
+    if (text.includes('pakken min')) return { intent: 'parcel_tracking', score: 0.93 };
     if (text.includes('kanskje')) return { intent: 'product.stock', score: 0.31 };
     return { intent: null, score: 0 };
   },
@@ -39,7 +39,7 @@ describe('the self-service flow engine', () => {
     const turn = await new FlowEngine(flow, { selfService: backOffice, classifier, now }).begin(draft, { text: 'Hvor er pakken min?', optionId: null });
     expect(turn.said.at(-1)!.text).toContain('kundenummeret eller ordrenummeret');
     expect(draft.awaiting).toEqual({ kind: 'verify-reference', node: 'tracking' });
-    expect(draft.journey[0]).toMatchObject({ step: 'intent', data: { option: 'tracking', via: 'intent', intent: 'order.tracking', score: '0.93' } });
+    expect(draft.journey[0]).toMatchObject({ step: 'intent', data: { option: 'tracking', via: 'intent', intent: 'parcel_tracking', score: '0.93' } });
     expect(turn.said.at(-1)!.options?.map((o) => o.id)).toEqual(['agent']);
   });
 
