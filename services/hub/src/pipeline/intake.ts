@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   channels,
   identificationMethods,
-  MAX_MESSAGE_LENGTH,
   SentralError,
   type Channel,
   type ContactIntake,
