@@ -1,4 +1,4 @@
-import type { Database, Prisma } from '@sentral/db';
+import { advisoryLocks, type Database, type Prisma } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import { assignSegments, type SegmentLetter, type SegmentThresholds } from '../seed/segments.ts';
 import { NOK_PER_DKK } from '../seed/demo-tenant.ts';
@@ -36,8 +36,6 @@ export async function recomputeSegments(db: Database | Prisma.TransactionClient,
 }
 
 const SCHEDULE_NAME = 'segments';
-// Any fixed number: the process holding it runs the recompute; the others skip this round.
-const SCHEDULE_LOCK = 72_190_340;
 
 /**
  * Runs the recompute unless another process is running it (then null) or, without `force`, it
@@ -50,7 +48,7 @@ export function runSegmentRecompute(
 ): Promise<SegmentRecompute | null> {
   return db.$transaction(
     async (tx) => {
-      const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${SCHEDULE_LOCK}::bigint) AS locked`;
+      const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${advisoryLocks.segmentSchedule}::bigint) AS locked`;
       if (!lock?.locked) return null;
       const last = await tx.scheduledRun.findUnique({ where: { name: SCHEDULE_NAME } });
       if (!options.force && last && Date.now() - last.lastRunAt.getTime() < options.everyMinutes * 60_000) return null;

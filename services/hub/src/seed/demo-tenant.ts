@@ -1,5 +1,6 @@
 import { Faker, base, da, en, generateMersenne53Randomizer, nb_NO } from '@faker-js/faker';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { advisoryLocks } from '@sentral/db';
 import { hashPin } from '../auth/pins.ts';
 import type { Prisma, PrismaClient } from '../../../../prisma/generated/client.ts';
 import { assignSegments } from './segments.ts';
@@ -76,8 +77,6 @@ export function revenueInNok(revenue: number, currency: string): number {
 const GENERATED_AGENTS = 25;
 const BATCH_SIZE = 1000;
 const DAY_MS = 86_400_000;
-// Any fixed number: hub replicas starting together queue up here, and only the first one seeds.
-const SEED_LOCK = 40_270_226;
 
 /**
  * Fills an empty database with a believable Norwegian/Danish demo tenant: queues, customers with
@@ -101,7 +100,7 @@ export async function seedDemoTenant(db: PrismaClient, opts: SeedDemoTenantOptio
 
   return db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${advisoryLocks.demoTenantSeed})`;
       if ((await tx.agent.count()) > 0) return notSeeded;
       await tx.queue.createMany({ data: tenant.queues });
       await insertJsonBatches(tx, 'Customer', CUSTOMER_COLUMNS, tenant.customers);
