@@ -1,2 +1,2 @@
-export { voiceConnector, type VoiceConnectorConfig } from './connector.ts';
-export { ivrFlowSchema, demoFlow, parseFlow, type IvrFlow, type FlowInput } from './flow.ts';
+export { voiceConnector } from './connector.ts';
+export { ivrFlowSchema, demoFlow, parseFlow } from './flow.ts';
