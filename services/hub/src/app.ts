@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): App {
           ...mailboxes.routes(),
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
-          ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
+          ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments, currencyRates: config.currencyRates }),
           ...presenceRoutes({ db, timeZone: config.reportTimeZone }),
           ...cannedAnswerRoutes({ db }),
         ];
@@ -208,7 +208,7 @@ export function createApp(deps: AppDeps): App {
         stoppers.push(() => recovery.stop(), () => consumer.close());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });
         stoppers.push(() => sender.stop());
-        const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
+        const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, currencyRates: config.currencyRates, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
         stoppers.push(() => segments.stop());
       }
       if (httpServer) {

@@ -44,4 +44,12 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
     expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY/);
   });
+
+  it('reads currency rates once: 1.55 NOK per DKK unless told, and refuses codes or rates that are not', () => {
+    expect(loadConfig({}).currencyRates).toEqual({ DKK: 1.55 });
+    expect(loadConfig({ CURRENCY_RATES: '{"DKK":1.6,"SEK":0.98}' }).currencyRates).toEqual({ DKK: 1.6, SEK: 0.98 });
+    expect(() => loadConfig({ CURRENCY_RATES: 'DKK=1.55' })).toThrow(/CURRENCY_RATES/);
+    expect(() => loadConfig({ CURRENCY_RATES: '{"dkk":1.55}' })).toThrow(/CURRENCY_RATES/);
+    expect(() => loadConfig({ CURRENCY_RATES: '{"DKK":0}' })).toThrow(/CURRENCY_RATES/);
+  });
 });

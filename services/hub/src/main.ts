@@ -48,7 +48,7 @@ async function main(): Promise<void> {
 
   if (config.seed.enabled) {
     const seeded = await withAdvisoryLock(databaseUrl, advisoryLocks.startupSeed, () =>
-      seedDemoTenant(db, { customers: config.seed.customers, hashPassword }),
+      seedDemoTenant(db, { customers: config.seed.customers, hashPassword, currencyRates: config.currencyRates }),
     );
     if (seeded.seeded) logger.info({ customers: seeded.customers, agents: seeded.agents }, 'demo tenant seeded');
   }
