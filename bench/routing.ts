@@ -43,9 +43,6 @@ export async function run(): Promise<BenchResult[]> {
   return results;
 }
 
-/** The name the routing issue asks for; `bench/run.ts` calls `run`. */
-export const runRoutingBench = run;
-
 // ---- in memory ------------------------------------------------------------------------------
 
 function buildBoard(agentCount: number, free: boolean): { board: RoutingBoard; agents: BoardAgent[]; now: number } {

@@ -195,7 +195,7 @@ describe('knowledge base, search and help centre', () => {
     }
     expect(refused?.status).toBe(429);
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((refused?.json as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
+    expect((refused!.json as { error: { code: string } }).error.code).toBe('RATE_LIMITED');
     // Agents' suggestions share the office's address with each other, not with the public limit.
     expect((await api('/api/kb/search?q=retur&language=nb', { token: agent })).status).toBe(200);
   });

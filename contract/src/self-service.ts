@@ -149,7 +149,10 @@ export interface IntentGuess {
   score: number;
 }
 
-/** Classifies what a customer wrote. The language is always given: Norwegian and Danish are never guessed apart. */
+/**
+ * Classifies what a customer wrote. The language is always given: Norwegian and Danish are never guessed apart.
+ * @public The port the chat bot's classifier implements.
+ */
 export interface IntentClassifier {
   classify(text: string, language: Language): Promise<IntentGuess>;
 }
@@ -165,6 +168,7 @@ export interface ArticleHit {
   url: string;
 }
 
+/** @public The port the knowledge base implements for search and the bot. */
 export interface KnowledgeBase {
   search(query: string, language: Language, limit?: number): Promise<ArticleHit[]>;
 }

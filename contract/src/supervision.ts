@@ -186,7 +186,5 @@ export const supervisorSchemas = {
   range: z.object({ from: isoDate, to: isoDate }).strict(),
 } as const;
 
-export type ReassignRequest = z.infer<(typeof supervisorSchemas)['reassign']>;
-
 /** A customer's satisfaction rating: 1 (worst) to 10 (best). */
 export const ratingSchema = z.object({ score: z.number().int('must be a whole number').min(1).max(10) }).strict();

@@ -2,11 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { advisoryLocks } from './locks.ts';
 
 export const migrationsDir = new URL('../migrations/', import.meta.url).pathname;
-
-// Any fixed number: every hub process that starts at once waits here, so one applies and the rest see it done.
-const MIGRATION_LOCK = 72_190_331;
 
 export interface MigrationReport {
   applied: string[];
@@ -21,7 +19,7 @@ export async function applyMigrations(databaseUrl: string, dir = migrationsDir):
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await client.query('SELECT pg_advisory_lock($1)', [advisoryLocks.migrations]);
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
@@ -65,7 +63,7 @@ export async function applyMigrations(databaseUrl: string, dir = migrationsDir):
     }
     return { applied, alreadyApplied: names.length - applied.length };
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await client.query('SELECT pg_advisory_unlock($1)', [advisoryLocks.migrations]).catch(() => undefined);
     await client.end();
   }
 }

@@ -23,8 +23,6 @@ export const contactJobs = {
   },
 } as const;
 
-export type ContactJobName = (typeof contactJobs)[keyof typeof contactJobs]['name'];
-
 export interface OutboundJobData {
   messageId: string;
 }

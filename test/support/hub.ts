@@ -48,7 +48,7 @@ export function hubEnv(backend: Backend, database: TestDatabase, prefix: string,
 }
 
 export async function seed(database: TestDatabase, customers = 150): Promise<void> {
-  await seedDemoTenant(database.db, { customers, hashPassword });
+  await seedDemoTenant(database.db, { customers, hashPassword, currencyRates: loadConfig({}).currencyRates });
 }
 
 /** A hub inside the test process, built through the same composition root as `npm start`. */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Dovecot } from './dovecot.ts';
 import type { SmtpSink } from './smtp-sink.ts';
 
 export const testSecretsKey = 'test-secrets-key-test-secrets-key-0123456789';
@@ -46,4 +45,3 @@ export async function addMailbox(
   return (await response.json()) as { id: string };
 }
 
-export type { Dovecot };

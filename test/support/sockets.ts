@@ -1,7 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
 
-export type AnySocket = Socket;
-
 export function connect(url: string, namespace: string, auth: Record<string, unknown>): Promise<Socket> {
   const socket = io(`${url}${namespace}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {

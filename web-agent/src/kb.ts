@@ -48,4 +48,3 @@ export function createKnowledgeBaseApi(token: string) {
   };
 }
 
-export type KnowledgeBaseApi = ReturnType<typeof createKnowledgeBaseApi>;

@@ -1,1 +1,1 @@
-export { chatConnector, type ChatConnectorConfig } from './connector.ts';
+export { chatConnector } from './connector.ts';

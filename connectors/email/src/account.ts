@@ -65,6 +65,4 @@ export const mailboxAccountSchema = z.object({
   secrets: mailboxSecretsSchema,
 });
 
-export type MailboxSettings = z.infer<typeof mailboxSettingsSchema>;
-export type MailboxSecrets = z.infer<typeof mailboxSecretsSchema>;
 export type MailboxAccount = z.infer<typeof mailboxAccountSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languages, type Language } from '@sentral/contract';
+import { languages } from '@sentral/contract';
 
 /**
  * An IVR flow as data: which menus a caller hears on one called number, in which languages, what
@@ -17,7 +17,6 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
 const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 export const selfServiceActions = ['order-status', 'tracking', 'stock', 'delivery-estimate', 'invoice-balance', 'pay-invoice'] as const;
-export type SelfServiceAction = (typeof selfServiceActions)[number];
 
 const menuNode = z
   .object({
@@ -170,10 +169,6 @@ export type FlowInput = z.input<typeof ivrFlowSchema>;
 /** Parses a stored flow; throws a ZodError naming the first problem. */
 export function parseFlow(raw: unknown): IvrFlow {
   return ivrFlowSchema.parse(raw);
-}
-
-export function voiceFor(flow: IvrFlow, language: Language, fallback: string): string {
-  return flow.voices?.[language] ?? fallback;
 }
 
 /** Whether the flow's business hours are open at `now`, in the flow's time zone. */

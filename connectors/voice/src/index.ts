@@ -1,3 +1,3 @@
-export { voiceConnector, type VoiceConnectorConfig } from './connector.ts';
-export { ivrFlowSchema, demoFlow, parseFlow, type IvrFlow, type FlowInput } from './flow.ts';
+export { voiceConnector } from './connector.ts';
+export { ivrFlowSchema, demoFlow, parseFlow } from './flow.ts';
 export { orderStatusName, shipmentStatusName, writtenMoney } from './prompts.ts';

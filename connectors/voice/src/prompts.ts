@@ -444,4 +444,3 @@ export const journeyText = {
   } satisfies Phrase,
 };
 
-export type JourneyPhrase = keyof typeof journeyText;

@@ -228,7 +228,7 @@ export function createApp(deps: AppDeps): App {
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
           ...botRoutes({ db }),
-          ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
+          ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments, currencyRates: config.currencyRates }),
           ...presenceRoutes({ db, timeZone: config.reportTimeZone }),
           ...cannedAnswerRoutes({ db }),
           ...knowledgeBaseRoutes({ articles, knowledgeBase, limits }),
@@ -290,7 +290,7 @@ export function createApp(deps: AppDeps): App {
         stoppers.push(() => selfServiceSweep.stop());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });
         stoppers.push(() => sender.stop());
-        const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
+        const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, currencyRates: config.currencyRates, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
         stoppers.push(() => segments.stop());
       }
       if (httpServer) {

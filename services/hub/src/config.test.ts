@@ -53,4 +53,12 @@ describe('configuration', () => {
     const named = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), WIDGET_ALLOWED_ORIGINS: 'https://shop.example/, https://butikk.example:8443' });
     expect(named.widget.allowedOrigins).toEqual(['https://shop.example', 'https://butikk.example:8443']);
   });
+
+  it('reads currency rates once: 1.55 NOK per DKK unless told, and refuses codes or rates that are not', () => {
+    expect(loadConfig({}).currencyRates).toEqual({ DKK: 1.55 });
+    expect(loadConfig({ CURRENCY_RATES: '{"DKK":1.6,"SEK":0.98}' }).currencyRates).toEqual({ DKK: 1.6, SEK: 0.98 });
+    expect(() => loadConfig({ CURRENCY_RATES: 'DKK=1.55' })).toThrow(/CURRENCY_RATES/);
+    expect(() => loadConfig({ CURRENCY_RATES: '{"dkk":1.55}' })).toThrow(/CURRENCY_RATES/);
+    expect(() => loadConfig({ CURRENCY_RATES: '{"DKK":0}' })).toThrow(/CURRENCY_RATES/);
+  });
 });

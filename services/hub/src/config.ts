@@ -87,6 +87,18 @@ const envSchema = z.object({
     .optional(),
   WIDGET_IDENTITY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   WIDGET_MAX_WAIT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(600),
+  CURRENCY_RATES: z
+    .string()
+    .default('{"DKK":1.55}')
+    .transform((value, ctx) => {
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"DKK":1.55} (NOK per unit of each currency)' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().regex(/^[A-Z]{3}$/, 'currency codes are ISO 4217, such as DKK'), z.number().positive().finite())),
   RATE_LIMITS: z
     .string()
     .default('{}')
@@ -150,6 +162,8 @@ export interface Config {
   bot: Readonly<{ idleSeconds: number }>;
   /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
+  /** NOK per unit of each other billing currency: reports and the ABC analysis compare revenue in NOK. */
+  currencyRates: Readonly<Record<string, number>>;
   /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
   rateLimits: Readonly<Partial<Record<LimitName, LimitPolicy>>>;
   /** How many proxies in front of the hub append to X-Forwarded-For; false: the header is ignored. */
@@ -230,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     reportTimeZone: e.REPORT_TIME_ZONE,
     bot: Object.freeze({ idleSeconds: e.BOT_IDLE_SECONDS }),
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
+    currencyRates: Object.freeze(e.CURRENCY_RATES),
     rateLimits: Object.freeze(e.RATE_LIMITS),
     trustProxy: e.TRUST_PROXY,
     mailboxHosts: Object.freeze({ allowLoopback: e.MAILBOX_ALLOW_LOOPBACK, allowPrivate: e.MAILBOX_ALLOW_PRIVATE }),

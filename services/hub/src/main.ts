@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pg from 'pg';
-import { applyMigrations, createDatabase, startEmbeddedPostgres, withAdvisoryLock, type EmbeddedDatabase } from '@sentral/db';
+import { applyMigrations, createDatabase, startEmbeddedPostgres, withAdvisoryLock, advisoryLocks, type EmbeddedDatabase } from '@sentral/db';
 import { createQueueBackend } from '@sentral/queues';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger, prettyDestination } from './logger.ts';
@@ -9,8 +9,6 @@ import { loadOrCreateSecret } from './auth/tokens.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { seedDemoTenant } from './seed/demo-tenant.ts';
 import { createApp } from './app.ts';
-
-const SEED_LOCK = 72_190_333;
 
 /** Builds the real dependencies from the environment and runs the hub until SIGTERM. */
 async function main(): Promise<void> {
@@ -49,8 +47,8 @@ async function main(): Promise<void> {
   logger.info({ queueBackend: queues.kind, roles: config.roles }, 'starting');
 
   if (config.seed.enabled) {
-    const seeded = await withAdvisoryLock(databaseUrl, SEED_LOCK, () =>
-      seedDemoTenant(db, { customers: config.seed.customers, hashPassword }),
+    const seeded = await withAdvisoryLock(databaseUrl, advisoryLocks.startupSeed, () =>
+      seedDemoTenant(db, { customers: config.seed.customers, hashPassword, currencyRates: config.currencyRates }),
     );
     if (seeded.seeded) logger.info({ customers: seeded.customers, agents: seeded.agents }, 'demo tenant seeded');
   }

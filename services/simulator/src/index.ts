@@ -1,5 +1,2 @@
-export { runSimulation, type SimulationHooks, type SimulationOptions, type SimulationSummary } from './simulation.ts';
-export { percentile, summariseLatencies, type LatencySummary, type StatusSnapshot } from './recorder.ts';
-export { channelDrivers, driverFor, type ChannelDriver, type CustomerContext, type SimulatedCustomer } from './channels/index.ts';
-export { parseCommandLine, helpText, UsageError } from './options.ts';
-export { statusLine, summaryText } from './report.ts';
+export { runSimulation, type SimulationSummary } from './simulation.ts';
+export { percentile } from './recorder.ts';

@@ -109,7 +109,7 @@ export function knowledgeBaseRoutes(deps: { articles: Articles; knowledgeBase: K
       access: staff,
       params: idParam,
       responses: { 204: 'Deleted', 404: 'No such article' },
-      async handler({ params, res }) {
+      async handler({ params }) {
         await articles.remove(params.id);
         return { status: 204, body: '', contentType: 'text/plain' };
       },

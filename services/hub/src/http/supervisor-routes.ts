@@ -8,6 +8,7 @@ import { figures, historicalReport, reportRange, toCsv } from '../reporting/repo
 import { emptyTally } from '../reporting/metrics.ts';
 import { customerAnalytics } from '../reporting/analytics.ts';
 import { runSegmentRecompute } from '../reporting/segmentation.ts';
+import type { CurrencyRates } from '../reporting/currency.ts';
 import type { SegmentThresholds } from '../seed/segments.ts';
 import { defineRoute, type Caller, type RouteDefinition } from './route.ts';
 
@@ -32,6 +33,7 @@ export function supervisorRoutes(deps: {
   timeZone: string;
   wrapUpSeconds: number;
   segments: { thresholds: SegmentThresholds; recomputeMinutes: number };
+  currencyRates: CurrencyRates;
 }): RouteDefinition[] {
   const { db, wallboard, actions, timeZone } = deps;
   return [
@@ -177,7 +179,7 @@ export function supervisorRoutes(deps: {
       query: supervisorSchemas.range,
       responses: { 200: '{"segments","topCustomers","contactReasons","churn","lastRecompute"}', 403: 'Not a supervisor or admin' },
       async handler({ query }) {
-        return { body: await customerAnalytics(db, reportRange(query.from, query.to, null, timeZone)) };
+        return { body: await customerAnalytics(db, reportRange(query.from, query.to, null, timeZone), deps.currencyRates) };
       },
     }),
     defineRoute({
@@ -188,7 +190,7 @@ export function supervisorRoutes(deps: {
       responses: { 200: '{"customers","changed","counts","thresholds"}', 403: 'Not a supervisor or admin', 409: 'A recompute is already running' },
       async handler({ caller }) {
         const supervisor = supervisorOf(caller);
-        const result = await runSegmentRecompute(db, { thresholds: deps.segments.thresholds, everyMinutes: deps.segments.recomputeMinutes, force: true });
+        const result = await runSegmentRecompute(db, { thresholds: deps.segments.thresholds, currencyRates: deps.currencyRates, everyMinutes: deps.segments.recomputeMinutes, force: true });
         if (!result) throw new SentralError('CONFLICT', 'a recompute is already running');
         await db.auditLog.create({ data: { actorId: supervisor.id, action: 'segments.recompute', entity: 'customer', data: { changed: result.changed, counts: result.counts } } });
         return { body: result };

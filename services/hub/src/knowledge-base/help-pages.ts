@@ -1,6 +1,5 @@
 import type { Request } from 'express';
 import { languages, type ArticleHit, type Language } from '@sentral/contract';
-import type { Articles } from './articles.ts';
 import { helpTexts } from './help-texts.ts';
 import { renderArticle } from './render.ts';
 

@@ -4,7 +4,6 @@ import {
   channels,
   identificationMethods,
   selfServiceOutcomes,
-  MAX_MESSAGE_LENGTH,
   SentralError,
   type Channel,
   type ContactIntake,

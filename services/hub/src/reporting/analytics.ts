@@ -1,6 +1,6 @@
 import { Prisma, type Database } from '@sentral/db';
 import type { Segment } from '@sentral/contract';
-import { NOK_PER_DKK } from '../seed/demo-tenant.ts';
+import { nokSql, type CurrencyRates } from './currency.ts';
 import { lastSegmentRecompute } from './segmentation.ts';
 
 /** Dispositions that mark a customer as about to leave (e.g. "churn-risk", "churn-price"). */
@@ -22,10 +22,10 @@ export interface CustomerAnalytics {
   };
 }
 
-const revenueNok = Prisma.sql`CASE WHEN cu.currency = 'DKK' THEN cu.revenue * ${NOK_PER_DKK} ELSE cu.revenue END`;
 const TOP = 10;
 
-export async function customerAnalytics(db: Database, range: { from: Date; to: Date }): Promise<CustomerAnalytics> {
+export async function customerAnalytics(db: Database, range: { from: Date; to: Date }, currencyRates: CurrencyRates): Promise<CustomerAnalytics> {
+  const revenueNok = nokSql(currencyRates, { revenue: 'cu.revenue', currency: 'cu.currency' });
   const inRange = Prisma.sql`c."createdAt" >= ${range.from}::timestamp AND c."createdAt" < ${range.to}::timestamp`;
   const churnedCustomers = Prisma.sql`SELECT c."customerId" FROM "Contact" c WHERE ${inRange} AND c.disposition ~ '^churn' AND c."customerId" IS NOT NULL`;
   const [segmentRows, topCustomers, reasons, churnReasons, [churned], lastRecompute] = await Promise.all([

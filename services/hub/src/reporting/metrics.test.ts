@@ -1,5 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTallies, queueNow, summarise, tallyBy, waitingAt, emptyTally, addContact, ratesOf, type ContactFacts } from './metrics.ts';
+import { mergeTallies, queueNow, emptyTally, addContact, ratesOf, enteredAt, isOffered, type ContactFacts, type Rates, type Tally } from './metrics.ts';
+
+// Folds the reports and the wallboard do with these primitives, kept here since no report needs them whole.
+function summarise(contacts: Iterable<ContactFacts>, thresholdFor: (queueId: string) => number): Tally & Rates {
+  const tally = emptyTally();
+  for (const contact of contacts) addContact(tally, contact, thresholdFor(contact.queueId));
+  return { ...tally, ...ratesOf(tally) };
+}
+
+function tallyBy(contacts: Iterable<ContactFacts>, keyOf: (contact: ContactFacts) => string | null, thresholdFor: (queueId: string) => number): Map<string, Tally> {
+  const groups = new Map<string, Tally>();
+  for (const contact of contacts) {
+    const key = keyOf(contact);
+    if (key === null) continue;
+    let tally = groups.get(key);
+    if (!tally) groups.set(key, (tally = emptyTally()));
+    addContact(tally, contact, thresholdFor(contact.queueId));
+  }
+  return groups;
+}
+
+/** Contacts waiting at instant `at`: entered their queue and neither answered nor gone by then. */
+function waitingAt(contacts: Iterable<ContactFacts>, at: Date): number {
+  let waiting = 0;
+  for (const contact of contacts) {
+    if (!isOffered(contact)) continue;
+    const left = contact.acceptedAt ?? contact.endedAt;
+    if (enteredAt(contact) <= at && (!left || left > at)) waiting += 1;
+  }
+  return waiting;
+}
 
 const t0 = new Date('2026-11-18T09:00:00Z');
 const at = (s: number) => new Date(t0.getTime() + s * 1000);

@@ -86,8 +86,6 @@ export interface Rates {
   satisfaction: number | null;
 }
 
-export type Summary = Tally & Rates;
-
 const seconds = (from: Date, to: Date) => (to.getTime() - from.getTime()) / 1000;
 
 /** When the contact started waiting: queued, or created when it left before it was queued. */
@@ -203,36 +201,6 @@ export function ratesOf(tally: Tally): Rates {
 export function containmentRate(tally: Tally): number | null {
   const finished = tally.selfServed + tally.selfServiceTransferred + tally.selfServiceAbandoned;
   return finished ? tally.selfServed / finished : null;
-}
-
-export function summarise(contacts: Iterable<ContactFacts>, thresholdFor: (queueId: string) => number): Summary {
-  const tally = emptyTally();
-  for (const contact of contacts) addContact(tally, contact, thresholdFor(contact.queueId));
-  return { ...tally, ...ratesOf(tally) };
-}
-
-/** Tallies per group; `keyOf` returning null leaves the contact out. */
-export function tallyBy(contacts: Iterable<ContactFacts>, keyOf: (contact: ContactFacts) => string | null, thresholdFor: (queueId: string) => number): Map<string, Tally> {
-  const groups = new Map<string, Tally>();
-  for (const contact of contacts) {
-    const key = keyOf(contact);
-    if (key === null) continue;
-    let tally = groups.get(key);
-    if (!tally) groups.set(key, (tally = emptyTally()));
-    addContact(tally, contact, thresholdFor(contact.queueId));
-  }
-  return groups;
-}
-
-/** Contacts waiting at instant `at`: entered their queue and neither answered nor gone by then. */
-export function waitingAt(contacts: Iterable<ContactFacts>, at: Date): number {
-  let waiting = 0;
-  for (const contact of contacts) {
-    if (!isOffered(contact)) continue;
-    const left = contact.acceptedAt ?? contact.endedAt;
-    if (enteredAt(contact) <= at && (!left || left > at)) waiting += 1;
-  }
-  return waiting;
 }
 
 /** The current queue: how many wait now and how long the longest has waited (seconds). */

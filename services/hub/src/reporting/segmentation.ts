@@ -1,7 +1,7 @@
-import type { Database, Prisma } from '@sentral/db';
+import { advisoryLocks, Prisma, type Database } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import { assignSegments, type SegmentLetter, type SegmentThresholds } from '../seed/segments.ts';
-import { NOK_PER_DKK } from '../seed/demo-tenant.ts';
+import { nokSql, type CurrencyRates } from './currency.ts';
 
 export interface SegmentRecompute {
   customers: number;
@@ -10,14 +10,14 @@ export interface SegmentRecompute {
   thresholds: SegmentThresholds;
 }
 
-// Revenue compared in one currency: a Danish krone is not a Norwegian one.
-const revenueInNokSql = `CASE WHEN currency = 'DKK' THEN revenue * ${NOK_PER_DKK} ELSE revenue END`;
 const UPDATE_BATCH = 5000;
 
 /** ABC analysis over every customer's revenue; writes only the segments that changed. */
-export async function recomputeSegments(db: Database | Prisma.TransactionClient, thresholds: SegmentThresholds): Promise<SegmentRecompute> {
-  const customers = await db.$queryRawUnsafe<Array<{ id: string; revenue: number; segment: SegmentLetter }>>(
-    `SELECT id, (${revenueInNokSql})::float8 AS revenue, segment::text AS segment FROM "Customer"`,
+export async function recomputeSegments(db: Database | Prisma.TransactionClient, thresholds: SegmentThresholds, currencyRates: CurrencyRates): Promise<SegmentRecompute> {
+  // Revenue compared in one currency: a Danish krone is not a Norwegian one.
+  const revenueNok = nokSql(currencyRates, { revenue: 'revenue', currency: 'currency' });
+  const customers = await db.$queryRaw<Array<{ id: string; revenue: number; segment: SegmentLetter }>>(
+    Prisma.sql`SELECT id, (${revenueNok})::float8 AS revenue, segment::text AS segment FROM "Customer"`,
   );
   const segments = assignSegments(customers, thresholds);
   const counts: Record<SegmentLetter, number> = { A: 0, B: 0, C: 0 };
@@ -36,8 +36,6 @@ export async function recomputeSegments(db: Database | Prisma.TransactionClient,
 }
 
 const SCHEDULE_NAME = 'segments';
-// Any fixed number: the process holding it runs the recompute; the others skip this round.
-const SCHEDULE_LOCK = 72_190_340;
 
 /**
  * Runs the recompute unless another process is running it (then null) or, without `force`, it
@@ -46,15 +44,15 @@ const SCHEDULE_LOCK = 72_190_340;
  */
 export function runSegmentRecompute(
   db: Database,
-  options: { thresholds: SegmentThresholds; everyMinutes: number; force: boolean },
+  options: { thresholds: SegmentThresholds; currencyRates: CurrencyRates; everyMinutes: number; force: boolean },
 ): Promise<SegmentRecompute | null> {
   return db.$transaction(
     async (tx) => {
-      const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${SCHEDULE_LOCK}::bigint) AS locked`;
+      const [lock] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(${advisoryLocks.segmentSchedule}::bigint) AS locked`;
       if (!lock?.locked) return null;
       const last = await tx.scheduledRun.findUnique({ where: { name: SCHEDULE_NAME } });
       if (!options.force && last && Date.now() - last.lastRunAt.getTime() < options.everyMinutes * 60_000) return null;
-      const result = await recomputeSegments(tx, options.thresholds);
+      const result = await recomputeSegments(tx, options.thresholds, options.currencyRates);
       const stored = JSON.parse(JSON.stringify(result)) as Prisma.InputJsonValue;
       await tx.scheduledRun.upsert({
         where: { name: SCHEDULE_NAME },
@@ -71,14 +69,15 @@ export function runSegmentRecompute(
 export function scheduleSegmentRecompute(deps: {
   db: Database;
   thresholds: SegmentThresholds;
+  currencyRates: CurrencyRates;
   everyMinutes: number;
   logger: Logger;
 }): { stop(): Promise<void> } {
-  const { db, thresholds, everyMinutes, logger } = deps;
+  const { db, thresholds, currencyRates, everyMinutes, logger } = deps;
   let current: Promise<void> = Promise.resolve();
   const check = () => {
     current = current
-      .then(() => runSegmentRecompute(db, { thresholds, everyMinutes, force: false }))
+      .then(() => runSegmentRecompute(db, { thresholds, currencyRates, everyMinutes, force: false }))
       .then((result) => {
         if (result) logger.info({ customers: result.customers, changed: result.changed, counts: result.counts }, 'segments recomputed');
       })

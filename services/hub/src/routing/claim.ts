@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '@sentral/contract';
-import type { Database, Prisma } from '@sentral/db';
+import { advisoryLocks, type Database, type Prisma } from '@sentral/db';
 
 /** A decision the board made and the database has yet to confirm. */
 export interface Decision {
@@ -25,13 +25,6 @@ export interface ClaimOutcome {
   refused: Array<{ decision: Decision; reason: string }>;
 }
 
-/**
- * Held (transaction-scoped) by every claim. Code outside the router that adds to an agent's load
- * directly (a supervisor handing a contact to an agent) takes it too, so its capacity check and
- * the router's never interleave.
- */
-export const DISPATCH_LOCK = 72_190_332;
-
 const capacityColumn: Record<Channel, 'capacityVoice' | 'capacityChat' | 'capacityEmail' | 'capacityFax'> = {
   voice: 'capacityVoice',
   chat: 'capacityChat',
@@ -52,7 +45,7 @@ export async function claimOffers(db: Database, decisions: Decision[], options: 
   // Six round trips whatever the batch size: lock, agents, their load, one statement that writes, commit.
   return db.$transaction(
     async (tx) => {
-      await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${DISPATCH_LOCK}::bigint)) AS l`;
+      await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(${advisoryLocks.dispatch}::bigint)) AS l`;
       const agentIds = [...new Set(decisions.map((d) => d.agentId))].sort();
       const agents = await tx.$queryRaw<Array<{ id: string; state: string; capacityVoice: number; capacityChat: number; capacityEmail: number; capacityFax: number }>>`
         SELECT id::text AS id, state::text AS state, "capacityVoice", "capacityChat", "capacityEmail", "capacityFax"

@@ -4,8 +4,6 @@ import type { Metrics } from '../metrics.ts';
 import type { Notifier } from '../realtime/notifier.ts';
 import { createRoutingEngine, type RoutingEngine } from './engine.ts';
 
-export { DISPATCH_LOCK } from './claim.ts';
-
 /** The routing engine under the name the rest of the hub knows it by (see engine.ts and docs/ARCHITECTURE.md). */
 export type Dispatcher = RoutingEngine;
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Channel, ContactOffer } from '@sentral/contract';
-import { Prisma, type Database } from '@sentral/db';
+import { advisoryLocks, Prisma, type Database } from '@sentral/db';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Notifier } from '../realtime/notifier.ts';
@@ -18,8 +18,6 @@ import { plainStep, withOverflow, type PlanStep } from './rules.ts';
 
 /** Payloads on this channel come from the triggers in the routing migration: c:<contact>, a:<agent>, q:<queue>, r:<version>. */
 export const ROUTING_CHANNEL = 'sentral_routing';
-// Session-level advisory lock held by the one process that routes; any worker takes over when it goes.
-const ROUTER_LOCK = 72_190_334;
 // Decisions confirmed in one claim transaction.
 const CLAIM_BATCH = 200;
 // How often the router compares its picture with the database, as a backstop for lost notifications.
@@ -703,7 +701,7 @@ export function createRoutingEngine(deps: {
     lockClient = client;
     try {
       await client.connect();
-      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [ROUTER_LOCK]);
+      const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [advisoryLocks.router]);
       if (!rows[0]?.locked || stopped) {
         await client.end();
         lockClient = null;

@@ -8,8 +8,13 @@ import { isValidPhoneNumber } from 'libphonenumber-js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaClient } from '../../../../prisma/generated/client.ts';
-import { buildDemoTenant, revenueInNok, seedDemoTenant, type SeedDemoTenantResult } from './demo-tenant.ts';
+import { loadConfig } from '../config.ts';
+import { toNok } from '../reporting/currency.ts';
+import { buildDemoTenant, seedDemoTenant, type SeedDemoTenantResult } from './demo-tenant.ts';
 import { assignSegments } from './segments.ts';
+
+// The configured default (CURRENCY_RATES unset), as a hub started without it would use.
+const currencyRates = loadConfig({}).currencyRates;
 
 // The same server the rest of the suite uses; each run makes its own scratch database on it.
 const SERVER_URL = process.env['TEST_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
@@ -37,6 +42,7 @@ describe('seedDemoTenant', () => {
     seededAt = new Date();
     firstRun = await seedDemoTenant(db, {
       customers: CUSTOMERS,
+      currencyRates,
       hashPassword: (plain) => {
         hashed.push(plain);
         return fakeHash(plain);
@@ -134,7 +140,7 @@ describe('seedDemoTenant', () => {
 
   it('stores the segments that assignSegments gives for the stored revenue', async () => {
     const customers = await database().customer.findMany({ select: { id: true, revenue: true, currency: true, segment: true } });
-    const expected = assignSegments(customers.map(({ id, revenue, currency }) => ({ id, revenue: revenueInNok(Number(revenue), currency) })));
+    const expected = assignSegments(customers.map(({ id, revenue, currency }) => ({ id, revenue: toNok(Number(revenue), currency, currencyRates) })));
     for (const customer of customers) expect(customer.segment).toBe(expected.get(customer.id));
     const counts = { A: 0, B: 0, C: 0 };
     for (const customer of customers) counts[customer.segment] += 1;
@@ -176,7 +182,7 @@ describe('seedDemoTenant', () => {
   it('does nothing the second time', async () => {
     const before = await database().customer.count();
     const calls = hashed.length;
-    const second = await seedDemoTenant(database(), { customers: CUSTOMERS, hashPassword: fakeHash });
+    const second = await seedDemoTenant(database(), { customers: CUSTOMERS, hashPassword: fakeHash, currencyRates });
     expect(second).toEqual({ seeded: false, customers: 0, agents: 0 });
     expect(await database().customer.count()).toBe(before);
     expect(await database().agent.count()).toBe(firstRun.agents);
@@ -198,7 +204,7 @@ describe('seedDemoTenant on hub replicas starting together', () => {
   it('seeds once', async () => {
     if (!scratch) throw new Error('no database');
     const replicas = [scratch.connect(), scratch.connect(), scratch.connect()];
-    const results = await Promise.all(replicas.map((db) => seedDemoTenant(db, { customers: 50, hashPassword: fakeHash })));
+    const results = await Promise.all(replicas.map((db) => seedDemoTenant(db, { customers: 50, hashPassword: fakeHash, currencyRates })));
     expect(results.filter((result) => result.seeded)).toHaveLength(1);
     expect(await replicas[0]?.customer.count()).toBe(50);
   });
@@ -209,13 +215,13 @@ describe('buildDemoTenant', () => {
   const now = new Date('2026-03-01T12:00:00Z');
 
   it('builds the same tenant from the same seed, and another from another seed', () => {
-    const first = buildDemoTenant({ customers: 200, seed: 7, now, passwordHashes });
-    expect(buildDemoTenant({ customers: 200, seed: 7, now, passwordHashes })).toEqual(first);
-    expect(buildDemoTenant({ customers: 200, seed: 8, now, passwordHashes }).customers).not.toEqual(first.customers);
+    const first = buildDemoTenant({ customers: 200, seed: 7, now, passwordHashes, currencyRates });
+    expect(buildDemoTenant({ customers: 200, seed: 7, now, passwordHashes, currencyRates })).toEqual(first);
+    expect(buildDemoTenant({ customers: 200, seed: 8, now, passwordHashes, currencyRates }).customers).not.toEqual(first.customers);
   });
 
   it('keeps order, invoice and shipment currencies and references consistent', () => {
-    const tenant = buildDemoTenant({ customers: 300, seed: 2026, now, passwordHashes });
+    const tenant = buildDemoTenant({ customers: 300, seed: 2026, now, passwordHashes, currencyRates });
     const currencyOf = new Map(tenant.customers.map((customer) => [customer.id, customer.currency]));
     for (const order of tenant.orders) expect(order.currency).toBe(currencyOf.get(order.customerId));
     for (const invoice of tenant.invoices) expect(invoice.currency).toBe(currencyOf.get(invoice.customerId));

@@ -1,6 +1,8 @@
 import { Faker, base, da, en, generateMersenne53Randomizer, nb_NO } from '@faker-js/faker';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { advisoryLocks } from '@sentral/db';
 import { hashPin } from '../auth/pins.ts';
+import { fromNok, toNok, type CurrencyRates } from '../reporting/currency.ts';
 import type { Prisma, PrismaClient } from '../../../../prisma/generated/client.ts';
 import { assignSegments } from './segments.ts';
 import { seedSelfService } from './self-service.ts';
@@ -12,6 +14,8 @@ export interface SeedDemoTenantOptions {
   hashPassword: (plain: string) => Promise<string>;
   /** Faker seed: the same seed gives the same tenant (dates are relative to the time of seeding). */
   seed?: number;
+  /** The configured rates: Danish customers are billed in DKK, and their segments compare revenue in NOK. */
+  currencyRates: CurrencyRates;
 }
 
 export interface SeedDemoTenantResult {
@@ -63,22 +67,10 @@ export const DEMO_CANNED_ANSWERS: ReadonlyArray<{ title: string; text: string; l
   { language: 'en', title: 'Invoice: extension', text: 'I have given you a 14-day extension on the invoice. You will get a confirmation by email.', queueId: 'billing' },
 ];
 
-/**
- * Fixed demo exchange rate. Customers are billed in NOK or DKK; the ABC analysis compares them in
- * one currency, otherwise a Danish krone would count for ~35 % less than it is worth.
- */
-export const NOK_PER_DKK = 1.55;
-
-/** Revenue in NOK, the common unit the segments are computed in. */
-export function revenueInNok(revenue: number, currency: string): number {
-  return currency === 'DKK' ? revenue * NOK_PER_DKK : revenue;
-}
 
 const GENERATED_AGENTS = 25;
 const BATCH_SIZE = 1000;
 const DAY_MS = 86_400_000;
-// Any fixed number: hub replicas starting together queue up here, and only the first one seeds.
-const SEED_LOCK = 40_270_226;
 
 /**
  * Fills an empty database with a believable Norwegian/Danish demo tenant: queues, customers with
@@ -97,12 +89,12 @@ export async function seedDemoTenant(db: PrismaClient, opts: SeedDemoTenantOptio
   // Each distinct password once: every generated agent shares the one hash of DEMO_AGENT_PASSWORD.
   const passwords = [...new Set([...DEMO_LOGINS.map((login) => login.password), DEMO_AGENT_PASSWORD])];
   const passwordHashes = new Map(await Promise.all(passwords.map(async (plain) => [plain, await opts.hashPassword(plain)] as const)));
-  const tenant = buildDemoTenant({ customers: customerCount, seed: opts.seed ?? 2026, now: new Date(), passwordHashes });
+  const tenant = buildDemoTenant({ customers: customerCount, seed: opts.seed ?? 2026, now: new Date(), passwordHashes, currencyRates: opts.currencyRates });
   await Promise.all(tenant.customers.map(async (customer) => (customer.pinHash = await hashPin(tenant.pins.get(customer.id)!))));
 
   return db.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK})`;
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${advisoryLocks.demoTenantSeed})`;
       if ((await tx.agent.count()) > 0) return notSeeded;
       await tx.queue.createMany({ data: tenant.queues });
       await insertJsonBatches(tx, 'Customer', CUSTOMER_COLUMNS, tenant.customers);
@@ -202,6 +194,7 @@ export interface BuildDemoTenantOptions {
   now: Date;
   /** Hash of each password in DEMO_LOGINS and of DEMO_AGENT_PASSWORD, by the plain password. */
   passwordHashes: ReadonlyMap<string, string>;
+  currencyRates: CurrencyRates;
 }
 
 /** The rows of the demo tenant, without touching a database. Same options, same rows. */
@@ -209,8 +202,8 @@ export function buildDemoTenant(options: BuildDemoTenantOptions): DemoTenant {
   const random = generateMersenne53Randomizer(options.seed);
   // Both locales draw from one random stream, so the interleaving is reproducible too.
   const markets = {
-    NO: norway(new Faker({ locale: [nb_NO, en, base], randomizer: random })),
-    DK: denmark(new Faker({ locale: [da, en, base], randomizer: random })),
+    NO: norway(new Faker({ locale: [nb_NO, en, base], randomizer: random }), options.currencyRates),
+    DK: denmark(new Faker({ locale: [da, en, base], randomizer: random }), options.currencyRates),
   };
   const faker = markets.NO.faker;
   const clock = new Clock(options.now);
@@ -233,7 +226,7 @@ export function buildDemoTenant(options: BuildDemoTenantOptions): DemoTenant {
   for (let index = 0; index < options.customers; index++) {
     const market = faker.number.float() < 0.7 ? markets.NO : markets.DK;
     const draft = draftCustomer(market, index, taken, clock.now);
-    comparableRevenue.push({ id: draft.row.id, revenue: revenueInNok(draft.revenueOre / 100, market.currency) });
+    comparableRevenue.push({ id: draft.row.id, revenue: toNok(draft.revenueOre / 100, market.currency, market.currencyRates) });
     tenant.customers.push(draft.row);
     tenant.pins.set(draft.row.id, draft.pin);
     tenant.identities.push(...draft.identities);
@@ -259,6 +252,7 @@ interface Market {
   callingCode: string;
   language: 'nb' | 'da';
   currency: 'NOK' | 'DKK';
+  currencyRates: CurrencyRates;
   mobilePrefixes: string[];
   landlinePrefixes: string[];
   privateEmailDomains: Array<{ weight: number; value: string }>;
@@ -273,13 +267,14 @@ interface Market {
 
 type Carrier = 'Posten' | 'Bring' | 'PostNord' | 'DHL' | 'GLS';
 
-function norway(faker: Faker): Market {
+function norway(faker: Faker, currencyRates: CurrencyRates): Market {
   return {
     faker,
     country: 'NO',
     callingCode: '+47',
     language: 'nb',
     currency: 'NOK',
+    currencyRates,
     // Norwegian mobile numbers are 4xx xx xxx or 9xx xx xxx (42-44 and 49 are not yet allocated).
     mobilePrefixes: ['40', '41', '46', '47', '48', '90', '91', '92', '93', '94', '95', '96', '97', '98', '99'],
     landlinePrefixes: ['22', '23', '32', '33', '35', '38', '51', '52', '55', '56', '61', '62', '69', '71', '73', '75', '77'],
@@ -319,13 +314,14 @@ function norway(faker: Faker): Market {
   };
 }
 
-function denmark(faker: Faker): Market {
+function denmark(faker: Faker, currencyRates: CurrencyRates): Market {
   return {
     faker,
     country: 'DK',
     callingCode: '+45',
     language: 'da',
     currency: 'DKK',
+    currencyRates,
     mobilePrefixes: ['20', '21', '22', '23', '24', '25', '26', '27', '28', '29', '30', '31', '40', '41', '42', '50', '51', '52', '53', '60', '61', '71', '81', '91', '92', '93'],
     landlinePrefixes: ['33', '35', '36', '38', '39', '43', '44', '45', '46', '48', '56', '57', '58', '62', '63', '64', '65', '66', '74', '75', '76', '86', '87', '89', '96', '97', '98', '99'],
     privateEmailDomains: [
@@ -464,7 +460,7 @@ function draftCustomer(market: Market, index: number, taken: TakenValues, now: D
 }
 
 function revenueInLocalCurrency(revenueNok: number, market: Market): number {
-  return market.currency === 'DKK' ? revenueNok / NOK_PER_DKK : revenueNok;
+  return fromNok(revenueNok, market.currency, market.currencyRates);
 }
 
 /** Pareto-distributed value: the long tail of a few very large customers among many small ones. */
