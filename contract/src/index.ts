@@ -5,3 +5,4 @@ export * from './realtime.ts';
 export * from './fax.ts';
 export * from './self-service.ts';
 export * from './supervision.ts';
+export * from './integration.ts';

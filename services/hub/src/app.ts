@@ -39,6 +39,7 @@ import { createConversations } from './pipeline/conversations.ts';
 import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
+import { createApiKeys } from './integration/api-keys.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): App {
   const adapterResources = attachAdapter(io, deps);
   const limitStore = createLimitStore(deps);
   const limits = createRateLimits(limitStore, config.rateLimits, logger);
+  const apiKeys = createApiKeys({ db, limits });
 
   // Connectors need the intake and the notifier needs the connectors: the lookup closes over the registry built below.
   const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
@@ -125,11 +127,13 @@ export function createApp(deps: AppDeps): App {
           ...attachmentRoutes({ db }),
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
+          ...apiKeys.routes(),
         ];
         const http = createHttpApp({
           routes,
           tokens,
           integrationKey: config.integrationApiKey,
+          apiKeys,
           publicBaseUrl: config.publicBaseUrl,
           metrics,
           logger: logger.child({ component: 'http' }),

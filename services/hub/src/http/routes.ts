@@ -180,9 +180,9 @@ export function apiRoutes(deps: {
       method: 'post',
       path: '/api/customers',
       summary: 'Create or update (by externalId) a customer with identities and back-office facts',
-      access: { ...staff, integration: true },
+      access: { ...staff, scopes: ['customers:write'] },
       body: customerInput,
-      responses: { 200: 'Updated: {"id", ...}', 201: 'Created: {"id", ...}', 403: 'Not a supervisor, admin or integration' },
+      responses: { 200: 'Updated: {"id", ...}', 201: 'Created: {"id", ...}', 403: 'Not a supervisor, admin or a key with customers:write' },
       async handler({ body }) {
         const { id, created } = await upsertCustomer(db, body, defaultCountry);
         return { status: created ? 201 : 200, body: await customerView(db, id) };
@@ -192,7 +192,7 @@ export function apiRoutes(deps: {
       method: 'get',
       path: '/api/customers',
       summary: 'Find customers by part of name or email, phone number or external id (at most `limit`, default 20)',
-      access: 'agent',
+      access: { roles: [...roles], scopes: ['customers:read'] },
       query: customerSearchQuery,
       responses: { 200: '[{"id","externalId","name","language","segment","emails","phones","faxNumbers"}]' },
       async handler({ query }) {
@@ -203,7 +203,7 @@ export function apiRoutes(deps: {
       method: 'get',
       path: '/api/customers/:id',
       summary: 'The 360 view of one customer: identities, facts, segment, and contacts on every channel',
-      access: 'agent',
+      access: { roles: [...roles], scopes: ['customers:read'] },
       params: uuidParam,
       responses: { 200: 'The customer', 404: 'No such customer' },
       async handler({ params }) {
@@ -213,8 +213,8 @@ export function apiRoutes(deps: {
     defineRoute({
       method: 'get',
       path: '/api/contacts/:id',
-      summary: 'One contact with its state timeline and messages (its agent, supervisors and admins only)',
-      access: 'agent',
+      summary: 'One contact with its state timeline and messages (its agent, supervisors and admins, or a key with contacts:read)',
+      access: { roles: [...roles], scopes: ['contacts:read'] },
       params: uuidParam,
       responses: { 200: 'The contact', 403: 'Not your contact', 404: 'No such contact' },
       async handler({ params, caller }) {

@@ -5,7 +5,7 @@ import { retryAfterOf } from '../limits/rate-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
-import { mount, openApiDocument, type RouteDefinition } from './route.ts';
+import { mount, openApiDocument, type ApiKeyResolver, type RouteDefinition } from './route.ts';
 
 const JSON_LIMIT = '256kb';
 
@@ -13,6 +13,8 @@ export function createHttpApp(deps: {
   routes: RouteDefinition[];
   tokens: TokenService;
   integrationKey: string | null;
+  /** Managed API keys (`X-Api-Key`); without it only the bootstrap key is known. */
+  apiKeys?: ApiKeyResolver;
   publicBaseUrl: string;
   metrics: Metrics;
   logger: Logger;
