@@ -7,6 +7,8 @@ export const queueNames = {
   contacts: 'contacts',
   /** Durable sends of stored messages through channels that can fail (email, fax). */
   outbound: 'outbound',
+  /** Outbound event webhooks: one job per delivery attempt of one event to one endpoint. */
+  webhooks: 'webhooks',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -34,5 +36,19 @@ export const outboundJobs = {
     name: 'deliver',
     // One job per stored message: a repeated enqueue of the same message is a no-op.
     jobId: (messageId: string) => `deliver-${messageId}`,
+  },
+} as const;
+
+export interface WebhookJobData {
+  deliveryId: string;
+  /** The delivery's attempt count when the job was made: a job for an attempt already made does nothing. */
+  attempt: number;
+}
+
+export const webhookJobs = {
+  deliver: {
+    name: 'deliver',
+    // The delivery, its attempt number and when it is due: re-adding the same attempt is a no-op.
+    jobId: (deliveryId: string, attempt: number, dueAt: Date) => `webhook-${deliveryId}-${attempt}-${dueAt.getTime()}`,
   },
 } as const;

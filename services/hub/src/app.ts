@@ -40,6 +40,8 @@ import { createOutbound } from './outbound/outbound.ts';
 import { createHttpApp } from './http/server.ts';
 import { createRateLimits } from './limits/rate-limits.ts';
 import { createApiKeys } from './integration/api-keys.ts';
+import { createOutboundHttp } from './integration/outbound-http.ts';
+import { createWebhooks } from './integration/webhooks.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -76,6 +78,8 @@ export function createApp(deps: AppDeps): App {
   const limitStore = createLimitStore(deps);
   const limits = createRateLimits(limitStore, config.rateLimits, logger);
   const apiKeys = createApiKeys({ db, limits });
+  const outsideHttp = createOutboundHttp({ allowPrivate: config.webhooks.allowPrivate });
+  const webhooks = createWebhooks({ db, queues, http: outsideHttp, settings: config.webhooks, logger: logger.child({ component: 'webhooks' }) });
 
   // Connectors need the intake and the notifier needs the connectors: the lookup closes over the registry built below.
   const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
@@ -128,6 +132,7 @@ export function createApp(deps: AppDeps): App {
           ...voiceRoutes({ db, voice: () => registry.forChannel('voice'), defaultCountry: config.defaultCountry }),
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
           ...apiKeys.routes(),
+          ...webhooks.routes(),
         ];
         const http = createHttpApp({
           routes,
@@ -169,6 +174,8 @@ export function createApp(deps: AppDeps): App {
         stoppers.push(() => recovery.stop(), () => consumer.close());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });
         stoppers.push(() => sender.stop());
+        const webhookWorker = webhooks.startWorker({ lockDurationMs: config.worker.lockDurationMs });
+        stoppers.push(() => webhookWorker.stop());
         const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
         stoppers.push(() => segments.stop());
       }
@@ -196,6 +203,8 @@ export function createApp(deps: AppDeps): App {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await jobs.close();
       await outbound.close();
+      await webhooks.close();
+      outsideHttp.close();
       await adapterResources.close();
       await limitStore.close();
     },

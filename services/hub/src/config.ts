@@ -11,6 +11,12 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL with protocol ${protocols.join(' or ')}`);
 
+/**
+ * Webhook retries after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h, 24 h —
+ * about 3 days 4 hours in all; each step gets ±20 % jitter.
+ */
+export const defaultWebhookSchedule = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 86_400_000, 86_400_000];
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -66,6 +72,17 @@ const envSchema = z.object({
   SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
   SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .default(defaultWebhookSchedule.join(','))
+    .transform((value) => value.split(',').map((step) => Number(step.trim())))
+    .pipe(z.array(z.number().int().min(10, 'must be at least 10 ms').max(7 * 86_400_000)).min(1).max(30)),
+  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(5 * 86_400),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOK_RELAY_MS: z.coerce.number().int().min(20).max(60_000).default(200),
   RATE_LIMITS: z
     .string()
     .default('{}')
@@ -119,6 +136,16 @@ export interface Config {
   reportTimeZone: string;
   /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
+  /** Outbound event webhooks: see integration/webhooks. */
+  webhooks: {
+    allowPrivate: boolean;
+    timeoutMs: number;
+    retryScheduleMs: readonly number[];
+    disableAfterMs: number;
+    concurrency: number;
+    endpointConcurrency: number;
+    relayMs: number;
+  };
   /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
   rateLimits: Readonly<Partial<Record<LimitName, LimitPolicy>>>;
 }
@@ -185,6 +212,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     wrapUp: Object.freeze({ dispositions: Object.freeze(e.DISPOSITION_CODES), seconds: e.WRAP_UP_SECONDS }),
     reportTimeZone: e.REPORT_TIME_ZONE,
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
+    webhooks: Object.freeze({
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: Object.freeze(e.WEBHOOK_RETRY_SCHEDULE_MS),
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      relayMs: e.WEBHOOK_RELAY_MS,
+    }),
     rateLimits: Object.freeze(e.RATE_LIMITS),
   });
 }
