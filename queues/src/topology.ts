@@ -9,6 +9,8 @@ export const queueNames = {
   outbound: 'outbound',
   /** Outbound event webhooks: one job per delivery attempt of one event to one endpoint. */
   webhooks: 'webhooks',
+  /** Inbound events from back-office systems, run through the workflow rules. */
+  events: 'events',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -50,5 +52,17 @@ export const webhookJobs = {
     name: 'deliver',
     // The delivery, its attempt number and when it is due: re-adding the same attempt is a no-op.
     jobId: (deliveryId: string, attempt: number, dueAt: Date) => `webhook-${deliveryId}-${attempt}-${dueAt.getTime()}`,
+  },
+} as const;
+
+export interface InboundEventJobData {
+  eventId: string;
+}
+
+export const inboundEventJobs = {
+  run: {
+    name: 'run',
+    // The sender's event id may hold any characters; its digest keeps the job id clean and stable.
+    jobId: (eventDigest: string) => `event-${eventDigest}`,
   },
 } as const;

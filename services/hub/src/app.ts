@@ -42,6 +42,7 @@ import { createRateLimits } from './limits/rate-limits.ts';
 import { createApiKeys } from './integration/api-keys.ts';
 import { createOutboundHttp } from './integration/outbound-http.ts';
 import { createWebhooks } from './integration/webhooks.ts';
+import { createInboundEvents } from './integration/events.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -102,6 +103,7 @@ export function createApp(deps: AppDeps): App {
     createIntake({ db, jobs, queues: createQueueDirectory(db), notifier, dispatcher, logger: logger.child({ component: 'intake' }), metrics, conversations, onOpened: outbound.acknowledge }),
     satisfaction,
   );
+  const inboundEvents = createInboundEvents({ db, queues, intake, logger: logger.child({ component: 'inbound-events' }) });
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
@@ -133,6 +135,7 @@ export function createApp(deps: AppDeps): App {
           ...supervisorRoutes({ db, wallboard, actions: supervision, timeZone: config.reportTimeZone, wrapUpSeconds: config.wrapUp.seconds, segments: config.segments }),
           ...apiKeys.routes(),
           ...webhooks.routes(),
+          ...inboundEvents.routes(),
         ];
         const http = createHttpApp({
           routes,
@@ -176,6 +179,8 @@ export function createApp(deps: AppDeps): App {
         stoppers.push(() => sender.stop());
         const webhookWorker = webhooks.startWorker({ lockDurationMs: config.worker.lockDurationMs });
         stoppers.push(() => webhookWorker.stop());
+        const eventWorker = inboundEvents.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs });
+        stoppers.push(() => eventWorker.stop());
         const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
         stoppers.push(() => segments.stop());
       }
@@ -204,6 +209,7 @@ export function createApp(deps: AppDeps): App {
       await jobs.close();
       await outbound.close();
       await webhooks.close();
+      await inboundEvents.close();
       outsideHttp.close();
       await adapterResources.close();
       await limitStore.close();
