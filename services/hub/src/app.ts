@@ -43,6 +43,7 @@ import { createApiKeys } from './integration/api-keys.ts';
 import { createOutboundHttp } from './integration/outbound-http.ts';
 import { createWebhooks } from './integration/webhooks.ts';
 import { createInboundEvents } from './integration/events.ts';
+import { importRoutes } from './integration/import-routes.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): App {
           ...apiKeys.routes(),
           ...webhooks.routes(),
           ...inboundEvents.routes(),
+          ...importRoutes({ db, logger: logger.child({ component: 'import' }), defaultCountry: config.defaultCountry }),
         ];
         const http = createHttpApp({
           routes,
