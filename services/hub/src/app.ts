@@ -44,6 +44,7 @@ import { createOutboundHttp } from './integration/outbound-http.ts';
 import { createWebhooks } from './integration/webhooks.ts';
 import { createInboundEvents } from './integration/events.ts';
 import { importRoutes } from './integration/import-routes.ts';
+import { dataRightsRoutes, scheduleRetention } from './integration/data-rights.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): App {
           ...webhooks.routes(),
           ...inboundEvents.routes(),
           ...importRoutes({ db, logger: logger.child({ component: 'import' }), defaultCountry: config.defaultCountry }),
+          ...dataRightsRoutes({ db, logger: logger.child({ component: 'data-rights' }) }),
         ];
         const http = createHttpApp({
           routes,
@@ -181,6 +183,10 @@ export function createApp(deps: AppDeps): App {
         stoppers.push(() => sender.stop());
         const webhookWorker = webhooks.startWorker({ lockDurationMs: config.worker.lockDurationMs });
         stoppers.push(() => webhookWorker.stop());
+        if (config.retentionDays > 0) {
+          const retention = scheduleRetention({ db, days: config.retentionDays, logger: logger.child({ component: 'retention' }) });
+          stoppers.push(() => retention.stop());
+        }
         const eventWorker = inboundEvents.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs });
         stoppers.push(() => eventWorker.stop());
         const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });

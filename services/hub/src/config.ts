@@ -72,6 +72,7 @@ const envSchema = z.object({
   SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
   SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOK_RETRY_SCHEDULE_MS: z
@@ -136,6 +137,8 @@ export interface Config {
   reportTimeZone: string;
   /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
+  /** Message bodies and attachments older than this many days are removed; 0 keeps them. */
+  retentionDays: number;
   /** Outbound event webhooks: see integration/webhooks. */
   webhooks: {
     allowPrivate: boolean;
@@ -212,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     wrapUp: Object.freeze({ dispositions: Object.freeze(e.DISPOSITION_CODES), seconds: e.WRAP_UP_SECONDS }),
     reportTimeZone: e.REPORT_TIME_ZONE,
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
+    retentionDays: e.RETENTION_DAYS,
     webhooks: Object.freeze({
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
