@@ -107,6 +107,20 @@ export interface AgentServerEvents {
   'agent:state': (payload: { state: (typeof agentStates)[number]; since: string }) => void;
   /** The customer started or stopped typing in an accepted conversation. */
   'contact:typing': (payload: { contactId: string; typing: boolean }) => void;
+  /** Live facts from the back-office system arrived after the pop (or did not, and why). */
+  'contact:pop-update': (payload: PopUpdate) => void;
+}
+
+/** The outcome of a live back-office lookup for a contact's screen pop. */
+export interface PopUpdate {
+  contactId: string;
+  offerId: string;
+  /** `ok`: fresh facts; `stale`: the system did not answer and cached facts stand in; `timeout`/`error`: none. */
+  status: 'ok' | 'stale' | 'timeout' | 'error';
+  external: Record<string, unknown> | null;
+  /** When the facts were fetched (older than now when stale). */
+  fetchedAt: string | null;
+  latencyMs: number;
 }
 
 export const agentClientSchemas = {

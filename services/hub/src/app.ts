@@ -45,6 +45,7 @@ import { createWebhooks } from './integration/webhooks.ts';
 import { createInboundEvents } from './integration/events.ts';
 import { importRoutes } from './integration/import-routes.ts';
 import { dataRightsRoutes, scheduleRetention } from './integration/data-rights.ts';
+import { createLookups, httpJsonLookup } from './integration/lookups.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -82,10 +83,20 @@ export function createApp(deps: AppDeps): App {
   const limits = createRateLimits(limitStore, config.rateLimits, logger);
   const apiKeys = createApiKeys({ db, limits });
   const outsideHttp = createOutboundHttp({ allowPrivate: config.webhooks.allowPrivate });
+  const lookups = config.lookup
+    ? createLookups({
+        db,
+        connector: httpJsonLookup(config.lookup, outsideHttp),
+        settings: { ...config.lookup, breakAfterFailures: 5, halfOpenAfterMs: 30_000 },
+        logger: logger.child({ component: 'lookups' }),
+      })
+    : null;
   const webhooks = createWebhooks({ db, queues, http: outsideHttp, settings: config.webhooks, logger: logger.child({ component: 'webhooks' }) });
 
   // Connectors need the intake and the notifier needs the connectors: the lookup closes over the registry built below.
-  const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
+  const channelNotifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
+  // With a back-office lookup configured, every offer is followed by the system's live facts.
+  const notifier = lookups ? lookups.decorate(channelNotifier) : channelNotifier;
   const dispatcher = createDispatcher({ db, databaseUrl: deps.databaseUrl, notifier, logger: logger.child({ component: 'router' }), metrics, sweepMs: config.dispatchSweepMs });
   const secretsKey = deps.secretsKey ?? config.secretsKey;
   const mailboxes = createMailboxes({ db, box: secretsKey ? createSecretBox(secretsKey) : null });

@@ -72,6 +72,14 @@ const envSchema = z.object({
   SEGMENT_A_SHARE: z.coerce.number().min(0).max(1).default(0.8),
   SEGMENT_B_SHARE: z.coerce.number().min(0).max(1).default(0.95),
   SEGMENT_RECOMPUTE_MINUTES: z.coerce.number().int().min(1).max(10_080).default(60),
+  LOOKUP_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && /\{(externalId|customerId)\}/.test(value), 'must be an http(s) URL naming {externalId} or {customerId}')
+    .optional(),
+  LOOKUP_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+: .+$/, 'must be one header such as "Authorization: Bearer …"').optional(),
+  LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).max(3000, 'must be at most 3000 (a pop never waits longer)').default(800),
+  LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  LOOKUP_STALE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
@@ -137,6 +145,8 @@ export interface Config {
   reportTimeZone: string;
   /** ABC analysis: cumulative revenue shares closing segments A and B, and how often it runs. */
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
+  /** Live back-office lookups at screen-pop time (integration/lookups.ts); null: none. */
+  lookup: { urlTemplate: string; authHeader: { name: string; value: string } | null; deadlineMs: number; freshSeconds: number; staleSeconds: number } | null;
   /** Message bodies and attachments older than this many days are removed; 0 keeps them. */
   retentionDays: number;
   /** Outbound event webhooks: see integration/webhooks. */
@@ -215,6 +225,15 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     wrapUp: Object.freeze({ dispositions: Object.freeze(e.DISPOSITION_CODES), seconds: e.WRAP_UP_SECONDS }),
     reportTimeZone: e.REPORT_TIME_ZONE,
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
+    lookup: e.LOOKUP_URL
+      ? Object.freeze({
+          urlTemplate: e.LOOKUP_URL,
+          authHeader: e.LOOKUP_AUTH_HEADER ? { name: e.LOOKUP_AUTH_HEADER.slice(0, e.LOOKUP_AUTH_HEADER.indexOf(':')), value: e.LOOKUP_AUTH_HEADER.slice(e.LOOKUP_AUTH_HEADER.indexOf(':') + 2) } : null,
+          deadlineMs: e.LOOKUP_TIMEOUT_MS,
+          freshSeconds: e.LOOKUP_CACHE_SECONDS,
+          staleSeconds: e.LOOKUP_STALE_SECONDS,
+        })
+      : null,
     retentionDays: e.RETENTION_DAYS,
     webhooks: Object.freeze({
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
