@@ -5,6 +5,7 @@ import { LanguageSelect } from '../components/TopBar.tsx';
 import { useI18n } from '../i18n.tsx';
 import { createSupervisorApi } from './api.ts';
 import { Customers } from './Customers.tsx';
+import { Integration } from './Integration.tsx';
 import { formats } from './format.ts';
 import { Live } from './Live.tsx';
 import { Reports } from './Reports.tsx';
@@ -14,7 +15,7 @@ import { useWallboard } from './useWallboard.ts';
 import './wallboard.css';
 
 export const WALLBOARD_ROUTE = '#/wallboard';
-const sections = ['live', 'targets', 'reports', 'customers'] as const;
+const sections = ['live', 'targets', 'reports', 'customers', 'integration'] as const;
 type Section = (typeof sections)[number];
 
 interface Notice {
@@ -90,6 +91,8 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
           <Targets api={api} queues={queues} t={t} f={f} notify={notify} />
         ) : section === 'reports' ? (
           <Reports api={api} t={t} f={f} notify={notify} />
+        ) : section === 'integration' ? (
+          <Integration token={props.token} language={props.language} notify={notify} />
         ) : (
           <Customers api={api} t={t} f={f} notify={notify} />
         )}
