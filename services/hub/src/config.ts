@@ -90,7 +90,7 @@ const envSchema = z.object({
     .pipe(z.array(z.number().int().min(10, 'must be at least 10 ms').max(7 * 86_400_000)).min(1).max(30)),
   WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(5 * 86_400),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
-  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(25),
   WEBHOOK_RELAY_MS: z.coerce.number().int().min(20).max(60_000).default(200),
   RATE_LIMITS: z
     .string()

@@ -5,6 +5,7 @@ import { retryAfterOf } from '../limits/rate-limits.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import { webhookOpenApi } from '../integration/webhook-schema.ts';
 import { mount, openApiDocument, type ApiKeyResolver, type RouteDefinition } from './route.ts';
 
 const JSON_LIMIT = '256kb';
@@ -47,7 +48,7 @@ export function createHttpApp(deps: {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const document = openApiDocument(routes, deps.publicBaseUrl);
+  const document = { ...openApiDocument(routes, deps.publicBaseUrl), webhooks: webhookOpenApi() };
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);
   });

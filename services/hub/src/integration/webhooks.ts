@@ -193,7 +193,7 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
     }
     // A slow endpoint may hold only so many of this process's slots; its other deliveries wait their turn.
     if ((inFlight.get(endpoint.id) ?? 0) >= settings.endpointConcurrency) {
-      const dueAt = new Date(Date.now() + 250 + Math.round(Math.random() * 500));
+      const dueAt = new Date(Date.now() + 100 + Math.round(Math.random() * 200));
       const moved = await db.webhookDelivery.updateMany({ where: { id: delivery.id, status: 'pending', attempts: job.attempt }, data: { nextAttemptAt: dueAt } });
       if (moved.count) await enqueue(delivery.id, job.attempt, dueAt);
       return;
