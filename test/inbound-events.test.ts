@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, until } from './support/sockets.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 import { api, createAgent, type TestAgent } from './support/routing.ts';
+import { freePort } from './support/dovecot.ts';
+import { addMailbox, testSecretsKey } from './support/mail.ts';
+import { startSmtpSink, type SmtpSink } from './support/smtp-sink.ts';
 
 const texts = (text: string) => ({ nb: `${text} (nb)`, da: `${text} (da)`, en: `${text} (en)` });
 
@@ -25,6 +28,7 @@ describe('inbound events start work through workflow rules', () => {
   let agent: TestAgent;
   let eventsKey: string;
   let customerId: string;
+  let smtp: SmtpSink;
 
   const post = async (path: string, body: unknown, key = eventsKey) => {
     const response = await fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -32,7 +36,8 @@ describe('inbound events start work through workflow rules', () => {
   };
 
   beforeAll(async () => {
-    hub = await startTestHub({ backend: 'redis' });
+    smtp = await startSmtpSink();
+    hub = await startTestHub({ backend: 'redis', env: { SECRETS_KEY: testSecretsKey } });
     admin = (await login(hub.url, 'admin@demo.test', 'admin')).token;
     agent = await createAgent(hub.url, admin, { email: 'callbacks@example.test', name: 'Callback Agent', queues: ['second-line'], capacity: { voice: 1 }, state: 'available' });
     eventsKey = (await api(hub.url, '/api/api-keys', { method: 'POST', token: admin, body: { name: 'ERP events', scopes: ['events:write'] } })).body.key;
@@ -42,6 +47,7 @@ describe('inbound events start work through workflow rules', () => {
   afterAll(async () => {
     agent?.close();
     await hub?.stop();
+    await smtp?.stop();
   });
 
   it('refuses an invalid rule set whole, naming the part, and stores a valid one as the next version', async () => {
@@ -112,5 +118,35 @@ describe('inbound events start work through workflow rules', () => {
       expect(refused.status).toBe(400);
     }
     expect(await hub.database.db.inboundEvent.count({ where: { id: { in: ['x', 'y', 'z'] } } })).toBe(0);
+  });
+
+  it("emails the customer a templated message in their language, once", async () => {
+    await addMailbox(hub.url, admin, { address: 'kundeservice@sentral.test', dovecot: { port: await freePort() }, smtp });
+    await api(hub.url, '/api/customers', { method: 'POST', token: admin, body: { externalId: 'ERP-778', name: 'Emma Jones', emails: ['emma.jones@example.test'], language: 'en' } });
+    const withEmail = {
+      rules: [
+        ...rules.rules,
+        {
+          name: 'shipped-notice',
+          event: 'order.shipped',
+          actions: [
+            {
+              type: 'email',
+              subject: { nb: 'Ordre {{data.orderNumber}} er sendt', da: 'Ordre {{data.orderNumber}} er sendt', en: 'Order {{data.orderNumber}} has shipped' },
+              body: { nb: 'Hei {{customer.name}}, pakken kommer {{data.eta}}.', da: 'Hej {{customer.name}}, pakken kommer {{data.eta}}.', en: 'Hello {{customer.name}}, your parcel arrives {{data.eta}}.' },
+            },
+          ],
+        },
+      ],
+    };
+    expect((await api(hub.url, '/api/workflows/rules', { method: 'PUT', token: admin, body: withEmail })).status).toBe(200);
+    const event = { id: 'erp-evt-ship-1', type: 'order.shipped', customer: { externalId: 'ERP-778' }, data: { orderNumber: 'SO-55', eta: 'Friday' } };
+    expect((await post('/api/events', event)).status).toBe(202);
+    const mail = await smtp.waitFor((received) => received.envelopeTo.includes('emma.jones@example.test'), 20_000);
+    expect(mail.parsed.subject).toContain('Order SO-55 has shipped');
+    expect(mail.parsed.text).toContain('Hello Emma Jones, your parcel arrives Friday.');
+    expect((await post('/api/events', event)).body).toMatchObject({ duplicate: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(smtp.received.filter((received) => received.envelopeTo.includes('emma.jones@example.test'))).toHaveLength(1);
   });
 });

@@ -116,7 +116,7 @@ export function createApp(deps: AppDeps): App {
     createIntake({ db, jobs, queues: createQueueDirectory(db), notifier, dispatcher, logger: logger.child({ component: 'intake' }), metrics, conversations, onOpened: outbound.acknowledge }),
     satisfaction,
   );
-  const inboundEvents = createInboundEvents({ db, queues, intake, logger: logger.child({ component: 'inbound-events' }) });
+  const inboundEvents = createInboundEvents({ db, queues, intake, outbound, logger: logger.child({ component: 'inbound-events' }) });
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),

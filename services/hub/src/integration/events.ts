@@ -4,6 +4,8 @@ import { SentralError, type ContactIntake, type JourneyStep, type Language } fro
 import { Prisma, type Database } from '@sentral/db';
 import { inboundEventJobs, queueNames, type InboundEventJobData, type JobConsumer, type QueueBackend } from '@sentral/queues';
 import type { Logger } from '../logger.ts';
+import type { OutboundSender } from '../contacts/service.ts';
+import { isUniqueViolation } from '../contacts/messages.ts';
 import { defineRoute, type RouteDefinition } from '../http/route.ts';
 import { audit } from './audit.ts';
 import { matchingRules, parseWorkflowRules, render, WorkflowRuleError, type EventFacts, type WorkflowAction, type WorkflowRuleSet } from './workflow-rules.ts';
@@ -35,7 +37,7 @@ interface ActionResult {
  * worker runs it through the workflow rules in force. Every action is idempotent (a callback task's
  * contact id derives from the event, facts are set, not added), so a rerun after a crash does nothing twice.
  */
-export function createInboundEvents(deps: { db: Database; queues: QueueBackend; intake: ContactIntake; logger: Logger }) {
+export function createInboundEvents(deps: { db: Database; queues: QueueBackend; intake: ContactIntake; outbound: OutboundSender; logger: Logger }) {
   const { db, logger } = deps;
   const jobs = deps.queues.producer<InboundEventJobData>(queueNames.events);
 
@@ -52,8 +54,58 @@ export function createInboundEvents(deps: { db: Database; queues: QueueBackend; 
     await jobs.add(inboundEventJobs.run.name, { eventId }, { jobId: inboundEventJobs.run.jobId(digest(eventId)) + suffix });
   }
 
-  async function runAction(event: { id: string; type: string }, facts: EventFacts, customer: { id: string; language: string; phone: string | null } | null, rule: string, index: number, action: WorkflowAction): Promise<ActionResult> {
+  /**
+   * A templated email to the customer, sent like an agent's reply: stored as an ended email contact with one
+   * pending system message that the outbound worker delivers (and retries) through the first email mailbox.
+   */
+  async function sendEmail(event: { id: string }, facts: EventFacts, customer: { id: string; language: string; email: string | null }, rule: string, index: number, action: Extract<WorkflowAction, { type: 'email' }>): Promise<ActionResult> {
+    if (!customer.email) return { rule, action: 'email', skipped: 'the customer has no email address' };
+    const mailbox = await db.mailbox.findFirst({ where: { kind: 'email', enabled: true }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+    if (!mailbox) return { rule, action: 'email', skipped: 'no email mailbox is configured' };
+    const queue = await db.queue.findFirst({ where: { channels: { has: 'email' } }, orderBy: { id: 'asc' }, select: { id: true } });
+    if (!queue) return { rule, action: 'email', skipped: 'no queue serves email' };
+    const language = customer.language as Language;
+    const externalId = `workflow:${digest(event.id)}:${rule}:${index}`;
+    try {
+      const { contactId, messageId } = await db.$transaction(async (tx) => {
+        const now = new Date();
+        const contact = await tx.contact.create({
+          data: {
+            channel: 'email',
+            status: 'ended',
+            externalId,
+            fromAddress: customer.email,
+            subject: render(action.subject[language] ?? action.subject.nb, facts),
+            language,
+            queueId: queue.id,
+            customerId: customer.id,
+            identMethod: 'verified',
+            identConfidence: 1,
+            accountId: mailbox.id,
+            messageCount: 1,
+            endedAt: now,
+            attributes: { workflow: rule },
+          },
+          select: { id: true },
+        });
+        const message = await tx.message.create({
+          data: { contactId: contact.id, seq: 1, author: 'system', text: render(action.body[language] ?? action.body.nb, facts), meta: { automatic: true, workflow: rule }, delivery: 'pending' },
+          select: { id: true },
+        });
+        return { contactId: contact.id, messageId: message.id };
+      });
+      await deps.outbound.replied(contactId, messageId);
+      return { rule, action: 'email', contactId };
+    } catch (error) {
+      // Stored on an earlier run: the outbound worker (or its sweep) sends it.
+      if (isUniqueViolation(error)) return { rule, action: 'email', skipped: 'already sent' };
+      throw error;
+    }
+  }
+
+  async function runAction(event: { id: string; type: string }, facts: EventFacts, customer: { id: string; language: string; phone: string | null; email: string | null } | null, rule: string, index: number, action: WorkflowAction): Promise<ActionResult> {
     if (!customer) return { rule, action: action.type, skipped: 'no customer with that externalId' };
+    if (action.type === 'email') return sendEmail(event, facts, customer, rule, index, action);
     const language = (customer.language as Language) ?? 'nb';
     if (action.type === 'callback') {
       const subject = render(action.subject[language] ?? action.subject.nb, facts);
@@ -86,7 +138,7 @@ export function createInboundEvents(deps: { db: Database; queues: QueueBackend; 
     const customer = event.externalId
       ? await db.customer.findUnique({
           where: { externalId: event.externalId },
-          include: { identities: { where: { kind: 'phone' }, take: 1, orderBy: { createdAt: 'asc' } } },
+          include: { identities: { where: { kind: { in: ['phone', 'email'] } }, orderBy: { createdAt: 'asc' } } },
         })
       : null;
     const data = (event.data ?? {}) as Record<string, unknown>;
@@ -101,7 +153,15 @@ export function createInboundEvents(deps: { db: Database; queues: QueueBackend; 
     const results: ActionResult[] = [];
     for (const rule of matchingRules(rules, facts)) {
       for (const [index, action] of rule.actions.entries()) {
-        results.push(await runAction(event, facts, customer ? { id: customer.id, language: customer.language, phone: customer.identities[0]?.value ?? null } : null, rule.name, index, action));
+        const subject = customer
+          ? {
+              id: customer.id,
+              language: customer.language,
+              phone: customer.identities.find((identity) => identity.kind === 'phone')?.value ?? null,
+              email: customer.identities.find((identity) => identity.kind === 'email')?.value ?? null,
+            }
+          : null;
+        results.push(await runAction(event, facts, subject, rule.name, index, action));
       }
     }
     await db.inboundEvent.update({

@@ -16,6 +16,7 @@ export type Texts = Record<Language, string>;
 
 export type WorkflowAction =
   | { type: 'callback'; queue: string; priority?: number; subject: Texts }
+  | { type: 'email'; subject: Texts; body: Texts }
   | { type: 'facts'; attributes: Record<string, string | number | boolean | null> };
 
 export interface WorkflowRule {
@@ -62,6 +63,7 @@ const texts = (max: number) => z.object(Object.fromEntries(languages.map((langua
 
 const action = z.discriminatedUnion('type', [
   z.object({ type: z.literal('callback'), queue: z.string().min(1).max(64), priority: z.number().int().min(-100).max(100).optional(), subject: texts(300) }).strict(),
+  z.object({ type: z.literal('email'), subject: texts(300), body: texts(10_000) }).strict(),
   z
     .object({
       type: z.literal('facts'),
