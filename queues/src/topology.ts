@@ -43,6 +43,8 @@ export const outboundJobs = {
 
 export interface WebhookJobData {
   deliveryId: string;
+  /** Lets a worker hold back an endpoint that already has its share of slots before touching the database. */
+  endpointId: string;
   /** The delivery's attempt count when the job was made: a job for an attempt already made does nothing. */
   attempt: number;
 }

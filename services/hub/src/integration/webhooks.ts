@@ -113,17 +113,17 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
   const jobs: JobProducer<WebhookJobData> = deps.queues.producer<WebhookJobData>(queueNames.webhooks);
   const inFlight = new Map<string, number>();
 
-  async function enqueue(deliveryId: string, attempt: number, dueAt: Date): Promise<void> {
+  async function enqueue(deliveryId: string, endpointId: string, attempt: number, dueAt: Date): Promise<void> {
     await jobs.add(
       webhookJobs.deliver.name,
-      { deliveryId, attempt },
+      { deliveryId, endpointId, attempt },
       { jobId: webhookJobs.deliver.jobId(deliveryId, attempt, dueAt), delay: Math.max(0, dueAt.getTime() - Date.now()), attempts: 3, backoff: { type: 'exponential', delay: 500 } },
     );
   }
 
   /** Moves outbox rows to deliveries in one statement, then adds their jobs; returns how many rows moved. */
   async function relay(): Promise<number> {
-    const created = await db.$queryRaw<Array<{ id: string; nextAttemptAt: Date; moved: number }>>`
+    const created = await db.$queryRaw<Array<{ id: string; endpointId: string; nextAttemptAt: Date; moved: number }>>`
       WITH picked AS (
         SELECT id, type FROM "WebhookOutbox" WHERE "relayedAt" IS NULL ORDER BY id LIMIT 500 FOR UPDATE SKIP LOCKED
       ), marked AS (
@@ -133,19 +133,19 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
         SELECT gen_random_uuid(), e.id, p.id, p.type, 'pending', 0, now(), now(), now()
         FROM picked p JOIN "WebhookEndpoint" e ON e.enabled AND p.type = ANY(e.events)
         ON CONFLICT ("endpointId", "eventId") DO NOTHING
-        RETURNING id, "nextAttemptAt"
+        RETURNING id, "endpointId", "nextAttemptAt"
       )
-      SELECT id::text AS id, "nextAttemptAt", (SELECT count(*)::int FROM marked) AS moved FROM created
-      UNION ALL SELECT NULL, NULL, (SELECT count(*)::int FROM marked) WHERE NOT EXISTS (SELECT 1 FROM created)`;
+      SELECT id::text AS id, "endpointId"::text AS "endpointId", "nextAttemptAt", (SELECT count(*)::int FROM marked) AS moved FROM created
+      UNION ALL SELECT NULL, NULL, NULL, (SELECT count(*)::int FROM marked) WHERE NOT EXISTS (SELECT 1 FROM created)`;
     for (const row of created) {
-      if (row.id) await enqueue(row.id, 0, row.nextAttemptAt).catch((error: unknown) => logger.warn({ err: error, deliveryId: row.id }, 'could not enqueue a delivery; the sweep retries'));
+      if (row.id) await enqueue(row.id, row.endpointId, 0, row.nextAttemptAt).catch((error: unknown) => logger.warn({ err: error, deliveryId: row.id }, 'could not enqueue a delivery; the sweep retries'));
     }
     return created[0]?.moved ?? 0;
   }
 
   /** Due deliveries whose job has not run (lost with Redis, or its worker died mid-attempt) get a new one. */
   async function sweep(): Promise<void> {
-    const overdue = await db.$queryRaw<Array<{ id: string; attempts: number; nextAttemptAt: Date }>>`
+    const overdue = await db.$queryRaw<Array<{ id: string; endpointId: string; attempts: number; nextAttemptAt: Date }>>`
       UPDATE "WebhookDelivery" d SET "nextAttemptAt" = now(), "updatedAt" = now()
       FROM (
         SELECT id FROM "WebhookDelivery"
@@ -153,8 +153,8 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
         ORDER BY "nextAttemptAt" LIMIT 1000 FOR UPDATE SKIP LOCKED
       ) due
       WHERE d.id = due.id
-      RETURNING d.id::text AS id, d.attempts, d."nextAttemptAt"`;
-    for (const row of overdue) await enqueue(row.id, row.attempts, row.nextAttemptAt);
+      RETURNING d.id::text AS id, d."endpointId"::text AS "endpointId", d.attempts, d."nextAttemptAt"`;
+    for (const row of overdue) await enqueue(row.id, row.endpointId, row.attempts, row.nextAttemptAt);
     if (overdue.length) logger.info({ deliveries: overdue.length }, 'overdue webhook deliveries enqueued again');
   }
 
@@ -184,31 +184,41 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
 
   /** One attempt of one delivery. Claiming bumps the attempt count, so two jobs for one attempt send once. */
   async function attempt(job: WebhookJobData): Promise<void> {
-    const delivery = await db.webhookDelivery.findUnique({ where: { id: job.deliveryId }, include: { endpoint: true } });
-    if (!delivery || delivery.status !== 'pending' || delivery.attempts !== job.attempt) return;
-    const endpoint = delivery.endpoint;
-    if (!endpoint.enabled) {
-      await db.webhookDelivery.updateMany({ where: { id: delivery.id, status: 'pending' }, data: { status: 'failed', error: 'endpoint disabled', nextAttemptAt: null } });
-      return;
-    }
     // A slow endpoint may hold only so many of this process's slots; its other deliveries wait their turn.
-    if ((inFlight.get(endpoint.id) ?? 0) >= settings.endpointConcurrency) {
+    if ((inFlight.get(job.endpointId) ?? 0) >= settings.endpointConcurrency) {
       const dueAt = new Date(Date.now() + 100 + Math.round(Math.random() * 200));
-      const moved = await db.webhookDelivery.updateMany({ where: { id: delivery.id, status: 'pending', attempts: job.attempt }, data: { nextAttemptAt: dueAt } });
-      if (moved.count) await enqueue(delivery.id, job.attempt, dueAt);
+      const moved = await db.webhookDelivery.updateMany({ where: { id: job.deliveryId, status: 'pending', attempts: job.attempt }, data: { nextAttemptAt: dueAt } });
+      if (moved.count) await enqueue(job.deliveryId, job.endpointId, job.attempt, dueAt);
       return;
     }
+    // Claim, endpoint and event in one round trip: the hot path of every delivery.
     const leaseUntil = new Date(Date.now() + settings.timeoutMs + LEASE_MARGIN_MS);
-    const claimed = await db.webhookDelivery.updateMany({
-      where: { id: delivery.id, status: 'pending', attempts: job.attempt },
-      data: { attempts: job.attempt + 1, nextAttemptAt: leaseUntil },
-    });
-    if (claimed.count === 0) return;
-    const event = await db.webhookOutbox.findUnique({ where: { id: delivery.eventId } });
-    if (!event) {
+    const [claimed] = await db.$queryRaw<
+      Array<{ id: string; endpointId: string; url: string; secret: string; previousSecret: string | null; previousSecretUntil: Date | null; failingSince: Date | null; eventId: bigint | null; type: string | null; at: Date | null; data: unknown }>
+    >`
+      WITH claimed AS (
+        UPDATE "WebhookDelivery" d SET attempts = d.attempts + 1, "nextAttemptAt" = ${leaseUntil}, "updatedAt" = now()
+        FROM "WebhookEndpoint" e
+        WHERE d.id = ${job.deliveryId}::uuid AND d.status = 'pending' AND d.attempts = ${job.attempt} AND e.id = d."endpointId" AND e.enabled
+        RETURNING d.id, d."eventId", e.id AS "endpointId", e.url, e.secret, e."previousSecret", e."previousSecretUntil", e."failingSince"
+      )
+      SELECT c.id::text AS id, c."endpointId"::text AS "endpointId", c.url, c.secret, c."previousSecret", c."previousSecretUntil", c."failingSince",
+             o.id AS "eventId", o.type, o.at, o.data
+      FROM claimed c LEFT JOIN "WebhookOutbox" o ON o.id = c."eventId"`;
+    if (!claimed) {
+      // Already attempted or finished (a duplicate job), or its endpoint was disabled meanwhile.
+      await db.$executeRaw`
+        UPDATE "WebhookDelivery" d SET status = 'failed', error = 'endpoint disabled', "nextAttemptAt" = NULL, "updatedAt" = now()
+        FROM "WebhookEndpoint" e WHERE d.id = ${job.deliveryId}::uuid AND d.status = 'pending' AND e.id = d."endpointId" AND NOT e.enabled`;
+      return;
+    }
+    const delivery = { id: claimed.id };
+    const endpoint = { id: claimed.endpointId, url: claimed.url, secret: claimed.secret, previousSecret: claimed.previousSecret, previousSecretUntil: claimed.previousSecretUntil, failingSince: claimed.failingSince };
+    if (claimed.eventId === null || claimed.type === null || claimed.at === null) {
       await db.webhookDelivery.update({ where: { id: delivery.id }, data: { status: 'failed', error: 'event no longer kept', nextAttemptAt: null } });
       return;
     }
+    const event = { id: claimed.eventId, type: claimed.type, at: claimed.at, data: claimed.data };
     const attemptNumber = job.attempt + 1;
     const messageId = `msg_${event.id.toString()}`;
     const body = JSON.stringify({ type: event.type, timestamp: event.at.toISOString(), data: event.data });
@@ -266,7 +276,7 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
       data: { status: givingUp ? 'failed' : 'pending', responseCode: outcome.status, latencyMs: outcome.latencyMs, error: outcome.error, nextAttemptAt },
     });
     logger.info({ ...log, error: outcome.error, nextAttemptAt }, givingUp ? 'webhook delivery failed for good' : 'webhook delivery failed; retrying');
-    if (nextAttemptAt) await enqueue(delivery.id, attemptNumber, nextAttemptAt).catch((error: unknown) => logger.warn({ err: error }, 'could not enqueue a retry; the sweep retries'));
+    if (nextAttemptAt) await enqueue(delivery.id, endpoint.id, attemptNumber, nextAttemptAt).catch((error: unknown) => logger.warn({ err: error }, 'could not enqueue a retry; the sweep retries'));
     if (Date.now() - failingSince.getTime() >= settings.disableAfterMs) {
       await disable(endpoint.id, 'failing', { failingSince: failingSince.toISOString() });
     }
@@ -440,7 +450,7 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
             data: { status: 'pending', attempts: 0, nextAttemptAt: dueAt, error: null, deliveredAt: null },
           });
           if (reset.count === 0) throw new SentralError('CONFLICT', 'the delivery is still pending');
-          await enqueue(delivery.id, 0, dueAt);
+          await enqueue(delivery.id, delivery.endpointId, 0, dueAt);
           await audit(db, caller, 'webhook.delivery.redeliver', 'webhook-delivery', delivery.id, { endpointId: delivery.endpointId, eventId: delivery.eventId.toString() });
           return { status: 202, body: deliveryView({ ...delivery, status: 'pending', attempts: 0, nextAttemptAt: dueAt, error: null, deliveredAt: null }) };
         },
