@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { call, connect, login, next, until } from './support/sockets.ts';
 import { startTestHub, type TestHub } from './support/hub.ts';
 import { startReceiver, type Receiver } from './support/receiver.ts';
+import { Webhook } from 'standardwebhooks';
 import { refuseUrl } from '../services/hub/src/integration/outbound-http.ts';
 
 interface Endpoint {
@@ -106,10 +107,12 @@ describe('outbound event webhooks', () => {
       expect(entry.headers['webhook-id']).toMatch(/^msg_\d+$/);
       expect(Number(entry.headers['webhook-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 60);
     }
-    // A forged body does not verify.
-    const forged = sink.received[0]!;
-    expect(() => sink.verified(hook.secret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')))).toThrow();
-    expect(forged.body).toContain('"type"');
+    // A changed body, or another endpoint's secret, does not verify.
+    const genuine = sink.received[0]!;
+    const forgedBody = genuine.body.replace('"contact.', '"customer.');
+    expect(forgedBody).not.toBe(genuine.body);
+    expect(() => new Webhook(hook.secret).verify(forgedBody, genuine.headers as Record<string, string>)).toThrow();
+    expect(() => new Webhook(`whsec_${Buffer.from('another-secret-another-secret-00').toString('base64')}`).verify(genuine.body, genuine.headers as Record<string, string>)).toThrow();
 
     const log = await deliveries(hook.id);
     expect(log.filter((row) => row.status === 'succeeded').length).toBeGreaterThanOrEqual(5);
@@ -217,8 +220,8 @@ describe('outbound event webhooks', () => {
     await until(async () => sink.received.length >= 4);
     const last = sink.received.at(-1)!;
     expect(String(last.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    const oldView = new (await import('standardwebhooks')).Webhook(hook.secret).verify(last.body, last.headers as Record<string, string>);
-    const newView = new (await import('standardwebhooks')).Webhook(rotated.body.secret).verify(last.body, last.headers as Record<string, string>);
+    const oldView = new Webhook(hook.secret).verify(last.body, last.headers as Record<string, string>);
+    const newView = new Webhook(rotated.body.secret).verify(last.body, last.headers as Record<string, string>);
     expect(oldView).toEqual(newView);
     expect(newView).toMatchObject({ type: 'customer.updated', data: { customerId } });
   });

@@ -17,6 +17,8 @@ const LOG_RETENTION_DAYS = 30;
 const LEASE_MARGIN_MS = 5_000;
 /** A due delivery with no attempt after this long gets a new job (its job was lost, e.g. with Redis). */
 const OVERDUE_GRACE_MS = 3_000;
+/** An endpoint answering within this is quick: a delivery to it waits this long for a free slot of its own. */
+const QUICK_ENDPOINT_MS = 500;
 
 export interface WebhookSettings {
   allowPrivate: boolean;
@@ -112,6 +114,8 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
   const { db, http, settings, logger } = deps;
   const jobs: JobProducer<WebhookJobData> = deps.queues.producer<WebhookJobData>(queueNames.webhooks);
   const inFlight = new Map<string, number>();
+  /** Each endpoint's latest attempt time in this process (a failed connection counts as slow). */
+  const recentLatency = new Map<string, number>();
 
   async function enqueue(deliveryId: string, endpointId: string, attempt: number, dueAt: Date): Promise<void> {
     await jobs.add(
@@ -137,9 +141,12 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
       )
       SELECT id::text AS id, "endpointId"::text AS "endpointId", "nextAttemptAt", (SELECT count(*)::int FROM marked) AS moved FROM created
       UNION ALL SELECT NULL, NULL, NULL, (SELECT count(*)::int FROM marked) WHERE NOT EXISTS (SELECT 1 FROM created)`;
-    for (const row of created) {
-      if (row.id) await enqueue(row.id, row.endpointId, 0, row.nextAttemptAt).catch((error: unknown) => logger.warn({ err: error, deliveryId: row.id }, 'could not enqueue a delivery; the sweep retries'));
-    }
+    // Added together: the queue client pipelines them instead of waiting for each in turn.
+    await Promise.all(
+      created
+        .filter((row) => row.id)
+        .map((row) => enqueue(row.id, row.endpointId, 0, row.nextAttemptAt).catch((error: unknown) => logger.warn({ err: error, deliveryId: row.id }, 'could not enqueue a delivery; the sweep retries'))),
+    );
     return created[0]?.moved ?? 0;
   }
 
@@ -185,6 +192,11 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
   /** One attempt of one delivery. Claiming bumps the attempt count, so two jobs for one attempt send once. */
   async function attempt(job: WebhookJobData): Promise<void> {
     // A slow endpoint may hold only so many of this process's slots; its other deliveries wait their turn.
+    // A quick one is worth waiting for a moment in the slot; a slow or dead one is put back in the queue.
+    if ((inFlight.get(job.endpointId) ?? 0) >= settings.endpointConcurrency && (recentLatency.get(job.endpointId) ?? Infinity) < QUICK_ENDPOINT_MS) {
+      const waitUntil = Date.now() + QUICK_ENDPOINT_MS;
+      while ((inFlight.get(job.endpointId) ?? 0) >= settings.endpointConcurrency && Date.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     if ((inFlight.get(job.endpointId) ?? 0) >= settings.endpointConcurrency) {
       const dueAt = new Date(Date.now() + 100 + Math.round(Math.random() * 200));
       const moved = await db.webhookDelivery.updateMany({ where: { id: job.deliveryId, status: 'pending', attempts: job.attempt }, data: { nextAttemptAt: dueAt } });
@@ -248,6 +260,7 @@ export function createWebhooks(deps: { db: Database; queues: QueueBackend; http:
     } finally {
       inFlight.set(endpoint.id, (inFlight.get(endpoint.id) ?? 1) - 1);
     }
+    recentLatency.set(endpoint.id, outcome.status !== null ? (outcome.latencyMs ?? Infinity) : Infinity);
 
     const log = { deliveryId: delivery.id, endpointId: endpoint.id, type: event.type, attempt: attemptNumber, status: outcome.status, latencyMs: outcome.latencyMs };
     if (outcome.status !== null && outcome.status >= 200 && outcome.status < 300) {
