@@ -55,6 +55,8 @@ export interface ScreenPop {
   transfers?: TransferRecord[];
   /** A transferred contact: the conversation so far, so the next agent reads it before accepting. */
   conversation?: Array<{ from: ChatMessage['from']; at: string; text: string }>;
+  /** Live facts from the back-office system, filled in by `contact:pop-update` after the pop arrived. */
+  external?: Pick<PopUpdate, 'status' | 'external' | 'fetchedAt'> | null;
 }
 
 export interface TransferRecord {
