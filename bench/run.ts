@@ -9,6 +9,7 @@ const benchmarks: ReadonlyArray<{ name: string; about: string; load: () => Promi
   { name: 'routing', about: 'routing decision p50/p99 at 100/1,000/10,000 agents with 50,000 waiting, beside the spine\'s SQL matcher; the claim; chat end to end, engine vs spine', load: () => import('./routing.ts') },
   { name: 'email', about: 'mail delivered → offer latency and messages/s ingested from one mailbox (Dovecot)', load: () => import('./email.ts') },
   { name: 'self-service', about: 'knowledge-base search p50/p95 at 10,000 articles; intent accuracy on the held-out set', load: () => import('./self-service.ts') },
+  { name: 'integration', about: 'change → first webhook delivery p50/p99, deliveries/s, import rows/s, screen pop with a 5 s ERP lookup against none', load: () => import('./integration.ts') },
   { name: 'wallboard', about: 'wallboard snapshot and a day\'s report at 1,000/10,000/50,000 contacts a day; Erlang C', load: () => import('./wallboard.ts') },
 ];
 

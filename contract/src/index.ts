@@ -8,3 +8,4 @@ export * from './supervision.ts';
 export * from './presence.ts';
 export * from './canned-answers.ts';
 export * from './web-chat.ts';
+export * from './integration.ts';

@@ -73,6 +73,8 @@ export interface ScreenPop {
   transfers?: TransferRecord[];
   /** A transferred contact: the conversation so far, so the next agent reads it before accepting. */
   conversation?: Array<{ from: ChatMessage['from']; at: string; text: string }>;
+  /** Live facts from the back-office system, filled in by `contact:pop-update` after the pop arrived. */
+  external?: Pick<PopUpdate, 'status' | 'external' | 'fetchedAt'> | null;
 }
 
 /** An internal note on a contact: for agents and supervisors only, never sent to the customer on any channel. */
@@ -151,6 +153,20 @@ export interface AgentServerEvents {
   'contact:note': (payload: { contactId: string; note: InternalNote }) => void;
   /** The customer started or stopped typing in an accepted conversation. */
   'contact:typing': (payload: { contactId: string; typing: boolean }) => void;
+  /** Live facts from the back-office system arrived after the pop (or did not, and why). */
+  'contact:pop-update': (payload: PopUpdate) => void;
+}
+
+/** The outcome of a live back-office lookup for a contact's screen pop. */
+export interface PopUpdate {
+  contactId: string;
+  offerId: string;
+  /** `ok`: fresh facts; `stale`: the system did not answer and cached facts stand in; `timeout`/`error`: none. */
+  status: 'ok' | 'stale' | 'timeout' | 'error';
+  external: Record<string, unknown> | null;
+  /** When the facts were fetched (older than now when stale). */
+  fetchedAt: string | null;
+  latencyMs: number;
 }
 
 export const agentClientSchemas = {

@@ -103,4 +103,17 @@ describe('the desktop state', () => {
     ]);
     expect(deskReducer(state, { type: 'activate', id: 'c1' }).contacts[0]!.unread).toBe(0);
   });
+
+  it('adds the back-office facts of a pop update to the offer it belongs to, and to the contact once accepted', () => {
+    const update = { contactId: 'c9', offerId: 'offer-c9', status: 'ok' as const, external: { creditLimit: 5000 }, fetchedAt: '2026-12-04T10:00:00.000Z', latencyMs: 300 };
+    const offered = run({ type: 'offer', offer: offer('c9') }, { type: 'offer', offer: offer('c8') }, { type: 'pop-update', update });
+    expect(offered.offers.find((o) => o.offerId === 'offer-c9')!.screenPop.external).toEqual({ status: 'ok', external: { creditLimit: 5000 }, fetchedAt: update.fetchedAt });
+    expect(offered.offers.find((o) => o.offerId === 'offer-c8')!.screenPop.external).toBeUndefined();
+    const later = run(
+      { type: 'offer', offer: offer('c9') },
+      { type: 'accepted', contact: accepted('c9'), screenPop: pop },
+      { type: 'pop-update', update: { ...update, status: 'stale', external: { creditLimit: 4000 } } },
+    );
+    expect(later.contacts[0]!.screenPop?.external).toMatchObject({ status: 'stale', external: { creditLimit: 4000 } });
+  });
 });

@@ -8,6 +8,7 @@ import type {
   AgentState,
   ChatMessage,
   ContactOffer,
+  PopUpdate,
   ErrorBody,
   InternalNote,
   OfferWithdrawnReason,
@@ -77,6 +78,7 @@ type Action =
   | { type: 'connection'; connection: Connection }
   | { type: 'synced'; me: Me }
   | { type: 'offer'; offer: ContactOffer }
+  | { type: 'pop-update'; update: PopUpdate }
   | { type: 'offer-gone'; offerId: string }
   /** Accepted here: open it (the default); accepted in another session (`focus: false`): add it beside the others. */
   | { type: 'accepted'; contact: AcceptedContact; screenPop: ScreenPop | null; focus?: boolean }
@@ -169,6 +171,15 @@ export function deskReducer(state: DeskState, action: Action): DeskState {
     case 'offer':
       if (state.offers.some((offer) => offer.offerId === action.offer.offerId)) return state;
       return { ...state, offers: [...state.offers, { ...action.offer, receivedAt: Date.now() }] };
+    case 'pop-update': {
+      // The back-office system's live facts join the pop they belong to, offered or already accepted.
+      const external = { status: action.update.status, external: action.update.external, fetchedAt: action.update.fetchedAt };
+      return {
+        ...state,
+        offers: state.offers.map((offer) => (offer.offerId === action.update.offerId ? { ...offer, screenPop: { ...offer.screenPop, external } } : offer)),
+        contacts: state.contacts.map((contact) => (contact.id === action.update.contactId && contact.screenPop ? { ...contact, screenPop: { ...contact.screenPop, external } } : contact)),
+      };
+    }
     case 'offer-gone':
       return { ...state, offers: state.offers.filter((offer) => offer.offerId !== action.offerId) };
     case 'accepted': {
@@ -392,6 +403,7 @@ export function useDesk(options: {
       dispatch({ type: 'offer', offer });
       if (!known) optionsRef.current.onOffer();
     });
+    socket.on('contact:pop-update', (update) => dispatch({ type: 'pop-update', update }));
     socket.on('contact:offer-withdrawn', ({ offerId, reason }) => {
       if (!stateRef.current.offers.some((offer) => offer.offerId === offerId)) return;
       dispatch({ type: 'offer-gone', offerId });

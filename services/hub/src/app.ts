@@ -57,6 +57,13 @@ import { knowledgeBaseRoutes } from './http/kb-routes.ts';
 import { createIntentClassifier, type TrainedIntents } from './self-service/intents/classifier.ts';
 import { createWebChatPorts } from './web-chat/ports.ts';
 import { widgetRouter } from './web-chat/widget-routes.ts';
+import { createApiKeys } from './integration/api-keys.ts';
+import { createOutboundHttp } from './integration/outbound-http.ts';
+import { createWebhooks } from './integration/webhooks.ts';
+import { createInboundEvents } from './integration/events.ts';
+import { importRoutes } from './integration/import-routes.ts';
+import { dataRightsRoutes, scheduleRetention } from './integration/data-rights.ts';
+import { createLookups, httpJsonLookup } from './integration/lookups.ts';
 
 export interface AppDeps {
   config: Readonly<Config>;
@@ -111,9 +118,22 @@ export function createApp(deps: AppDeps): App {
   const adapterResources = attachAdapter(io, deps, sharedPool.pool);
   const limitStore = createLimitStore(deps, sharedPool.pool);
   const limits = createRateLimits(limitStore, config.rateLimits, logger);
+  const apiKeys = createApiKeys({ db, limits });
+  const outsideHttp = createOutboundHttp({ allowPrivate: config.webhooks.allowPrivate });
+  const lookups = config.lookup
+    ? createLookups({
+        db,
+        connector: httpJsonLookup(config.lookup, outsideHttp),
+        settings: { ...config.lookup, breakAfterFailures: 5, halfOpenAfterMs: 30_000 },
+        logger: logger.child({ component: 'lookups' }),
+      })
+    : null;
+  const webhooks = createWebhooks({ db, queues, http: outsideHttp, settings: config.webhooks, logger: logger.child({ component: 'webhooks' }) });
 
   // Connectors need the intake and the notifier needs the connectors: the lookup closes over the registry built below.
-  const notifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
+  const channelNotifier = createNotifier(io, (channel) => registry.forChannel(channel), logger.child({ component: 'notifier' }));
+  // With a back-office lookup configured, every offer is followed by the system's live facts.
+  const notifier = lookups ? lookups.decorate(channelNotifier) : channelNotifier;
   const dispatcher = createDispatcher({ db, databaseUrl: deps.databaseUrl, notifier, logger: logger.child({ component: 'router' }), metrics, sweepMs: config.dispatchSweepMs });
   const secretsKey = deps.secretsKey ?? config.secretsKey;
   const mailboxes = createMailboxes({ db, box: secretsKey ? createSecretBox(secretsKey) : null, hosts: config.mailboxHosts, logger: logger.child({ component: 'mailboxes' }) });
@@ -178,6 +198,7 @@ export function createApp(deps: AppDeps): App {
     maxWaitSeconds: config.widget.maxWaitSeconds,
     logger: logger.child({ component: 'web-chat' }),
   });
+  const inboundEvents = createInboundEvents({ db, queues, intake, outbound, logger: logger.child({ component: 'inbound-events' }) });
   const contextFor = channelContext(config, {
     mailboxes: mailboxes.accounts,
     state: createConnectorState(db),
@@ -232,12 +253,18 @@ export function createApp(deps: AppDeps): App {
           ...presenceRoutes({ db, timeZone: config.reportTimeZone }),
           ...cannedAnswerRoutes({ db }),
           ...knowledgeBaseRoutes({ articles, knowledgeBase, limits }),
+          ...apiKeys.routes(),
+          ...webhooks.routes(),
+          ...inboundEvents.routes(),
+          ...importRoutes({ db, logger: logger.child({ component: 'import' }), defaultCountry: config.defaultCountry }),
+          ...dataRightsRoutes({ db, logger: logger.child({ component: 'data-rights' }) }),
         ];
         const http = createHttpApp({
           routes,
           tokens,
           integrationKey: config.integrationApiKey,
           trustProxy: config.trustProxy,
+          apiKeys,
           publicBaseUrl: config.publicBaseUrl,
           metrics,
           logger: logger.child({ component: 'http' }),
@@ -290,6 +317,14 @@ export function createApp(deps: AppDeps): App {
         stoppers.push(() => selfServiceSweep.stop());
         const sender = outbound.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs, sweepMs: config.dispatchSweepMs });
         stoppers.push(() => sender.stop());
+        const webhookWorker = webhooks.startWorker({ lockDurationMs: config.worker.lockDurationMs });
+        stoppers.push(() => webhookWorker.stop());
+        if (config.retentionDays > 0) {
+          const retention = scheduleRetention({ db, days: config.retentionDays, logger: logger.child({ component: 'retention' }) });
+          stoppers.push(() => retention.stop());
+        }
+        const eventWorker = inboundEvents.startWorker({ concurrency: config.worker.concurrency, lockDurationMs: config.worker.lockDurationMs });
+        stoppers.push(() => eventWorker.stop());
         const segments = scheduleSegmentRecompute({ db, thresholds: config.segments.thresholds, currencyRates: config.currencyRates, everyMinutes: config.segments.recomputeMinutes, logger: logger.child({ component: 'segments' }) });
         stoppers.push(() => segments.stop());
       }
@@ -318,6 +353,9 @@ export function createApp(deps: AppDeps): App {
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await jobs.close();
       await outbound.close();
+      await webhooks.close();
+      await inboundEvents.close();
+      outsideHttp.close();
       await adapterResources.close();
       await limitStore.close();
       await sharedPool.close();

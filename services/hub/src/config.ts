@@ -11,6 +11,12 @@ const url = (protocols: string[]) =>
     }
   }, `must be a URL with protocol ${protocols.join(' or ')}`);
 
+/**
+ * Webhook retries after the first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, 24 h, 24 h —
+ * about 3 days 4 hours in all; each step gets ±20 % jitter.
+ */
+export const defaultWebhookSchedule = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000, 86_400_000, 86_400_000];
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -99,6 +105,26 @@ const envSchema = z.object({
       }
     })
     .pipe(z.record(z.string().regex(/^[A-Z]{3}$/, 'currency codes are ISO 4217, such as DKK'), z.number().positive().finite())),
+  LOOKUP_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && /\{(externalId|customerId)\}/.test(value), 'must be an http(s) URL naming {externalId} or {customerId}')
+    .optional(),
+  LOOKUP_AUTH_HEADER: z.string().regex(/^[A-Za-z0-9-]+: .+$/, 'must be one header such as "Authorization: Bearer …"').optional(),
+  LOOKUP_TIMEOUT_MS: z.coerce.number().int().min(50).max(3000, 'must be at most 3000 (a pop never waits longer)').default(800),
+  LOOKUP_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  LOOKUP_STALE_SECONDS: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .default(defaultWebhookSchedule.join(','))
+    .transform((value) => value.split(',').map((step) => Number(step.trim())))
+    .pipe(z.array(z.number().int().min(10, 'must be at least 10 ms').max(7 * 86_400_000)).min(1).max(30)),
+  WEBHOOK_DISABLE_AFTER_SECONDS: z.coerce.number().int().min(1).max(30 * 86_400).default(5 * 86_400),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+  WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(25),
+  WEBHOOK_RELAY_MS: z.coerce.number().int().min(20).max(60_000).default(200),
   RATE_LIMITS: z
     .string()
     .default('{}')
@@ -164,6 +190,20 @@ export interface Config {
   segments: { thresholds: { a: number; b: number }; recomputeMinutes: number };
   /** NOK per unit of each other billing currency: reports and the ABC analysis compare revenue in NOK. */
   currencyRates: Readonly<Record<string, number>>;
+  /** Live back-office lookups at screen-pop time (integration/lookups.ts); null: none. */
+  lookup: { urlTemplate: string; authHeader: { name: string; value: string } | null; deadlineMs: number; freshSeconds: number; staleSeconds: number } | null;
+  /** Message bodies and attachments older than this many days are removed; 0 keeps them. */
+  retentionDays: number;
+  /** Outbound event webhooks: see integration/webhooks. */
+  webhooks: {
+    allowPrivate: boolean;
+    timeoutMs: number;
+    retryScheduleMs: readonly number[];
+    disableAfterMs: number;
+    concurrency: number;
+    endpointConcurrency: number;
+    relayMs: number;
+  };
   /** Replacements for the built-in rate limits (`limits/rate-limits.ts`), by limit name. */
   rateLimits: Readonly<Partial<Record<LimitName, LimitPolicy>>>;
   /** How many proxies in front of the hub append to X-Forwarded-For; false: the header is ignored. */
@@ -245,6 +285,25 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     bot: Object.freeze({ idleSeconds: e.BOT_IDLE_SECONDS }),
     segments: Object.freeze({ thresholds: Object.freeze({ a: e.SEGMENT_A_SHARE, b: e.SEGMENT_B_SHARE }), recomputeMinutes: e.SEGMENT_RECOMPUTE_MINUTES }),
     currencyRates: Object.freeze(e.CURRENCY_RATES),
+    lookup: e.LOOKUP_URL
+      ? Object.freeze({
+          urlTemplate: e.LOOKUP_URL,
+          authHeader: e.LOOKUP_AUTH_HEADER ? { name: e.LOOKUP_AUTH_HEADER.slice(0, e.LOOKUP_AUTH_HEADER.indexOf(':')), value: e.LOOKUP_AUTH_HEADER.slice(e.LOOKUP_AUTH_HEADER.indexOf(':') + 2) } : null,
+          deadlineMs: e.LOOKUP_TIMEOUT_MS,
+          freshSeconds: e.LOOKUP_CACHE_SECONDS,
+          staleSeconds: e.LOOKUP_STALE_SECONDS,
+        })
+      : null,
+    retentionDays: e.RETENTION_DAYS,
+    webhooks: Object.freeze({
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: Object.freeze(e.WEBHOOK_RETRY_SCHEDULE_MS),
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_SECONDS * 1000,
+      concurrency: e.WEBHOOK_CONCURRENCY,
+      endpointConcurrency: e.WEBHOOK_ENDPOINT_CONCURRENCY,
+      relayMs: e.WEBHOOK_RELAY_MS,
+    }),
     rateLimits: Object.freeze(e.RATE_LIMITS),
     trustProxy: e.TRUST_PROXY,
     mailboxHosts: Object.freeze({ allowLoopback: e.MAILBOX_ALLOW_LOOPBACK, allowPrivate: e.MAILBOX_ALLOW_PRIVATE }),

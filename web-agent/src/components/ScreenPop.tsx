@@ -101,6 +101,24 @@ function OfferPop(props: Parameters<typeof ScreenPop>[0] & { offer: PendingOffer
                   </div>
                 ) : null}
               </dl>
+              {screenPop.external ? (
+                <>
+                  <h4>{t('pop.external')}</h4>
+                  {screenPop.external.external ? (
+                    <dl className="facts" data-testid="pop-external">
+                      {Object.entries(screenPop.external.external)
+                        .slice(0, 12)
+                        .map(([name, value]) => (
+                          <div key={name}>
+                            <dt>{name}</dt>
+                            <dd>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>
+                          </div>
+                        ))}
+                    </dl>
+                  ) : null}
+                  {screenPop.external.status !== 'ok' ? <p className="muted small">{t(screenPop.external.status === 'stale' ? 'pop.externalStale' : 'pop.externalMissing')}</p> : null}
+                </>
+              ) : null}
               <h4>{t('pop.journey')}</h4>
               <Journey journey={screenPop.journey} />
               {screenPop.transfers?.length ? (

@@ -8,6 +8,7 @@ import { AwayReasonsAdmin } from './AwayReasonsAdmin.tsx';
 import { CannedAnswersAdmin } from './CannedAnswersAdmin.tsx';
 import { Customers } from './Customers.tsx';
 import { KnowledgeBase } from './KnowledgeBase.tsx';
+import { Integration } from './Integration.tsx';
 import { formats } from './format.ts';
 import { Live } from './Live.tsx';
 import { Reports } from './Reports.tsx';
@@ -17,7 +18,7 @@ import { useWallboard } from './useWallboard.ts';
 import './wallboard.css';
 
 export const WALLBOARD_ROUTE = '#/wallboard';
-const sections = ['live', 'targets', 'reports', 'customers', 'canned', 'reasons', 'articles'] as const;
+const sections = ['live', 'targets', 'reports', 'customers', 'canned', 'reasons', 'articles', 'integration'] as const;
 type Section = (typeof sections)[number];
 
 interface Notice {
@@ -103,6 +104,8 @@ export function Wallboard(props: { token: string; hash: string; language: Langua
           <AwayReasonsAdmin api={api} reasons={awayReasons} onChanged={() => void loadAwayReasons()} t={t} notify={notify} />
         ) : section === 'articles' ? (
           <KnowledgeBase token={props.token} language={props.language} t={t} notify={notify} />
+        ) : section === 'integration' ? (
+          <Integration token={props.token} language={props.language} notify={notify} />
         ) : (
           <Customers api={api} t={t} f={f} notify={notify} />
         )}

@@ -63,7 +63,8 @@ export const customerInput = z
 
 export type CustomerInput = z.infer<typeof customerInput>;
 
-function identities(input: CustomerInput, defaultCountry: string) {
+/** The input's phones, fax numbers and emails, normalised; a bad one is a VALIDATION_FAILED naming its field. */
+export function identities(input: CustomerInput, defaultCountry: string) {
   const out: Array<{ kind: 'phone' | 'email' | 'fax'; value: string }> = [];
   const addPhones = (values: string[] | undefined, kind: 'phone' | 'fax', field: string) =>
     values?.forEach((raw, index) => {

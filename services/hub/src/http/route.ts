@@ -1,14 +1,28 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { SentralError, type Role } from '@sentral/contract';
+import { SentralError, type ApiScope, type Role } from '@sentral/contract';
 import type { AgentPrincipal, TokenService } from '../auth/tokens.ts';
 import { assertSafeInput } from '../input-guard.ts';
 
-export type Caller = { kind: 'agent'; agent: AgentPrincipal } | { kind: 'integration' };
+/** An API key's caller: `keyId` is null for the bootstrap key from `INTEGRATION_API_KEY`. */
+export type Caller = { kind: 'agent'; agent: AgentPrincipal } | { kind: 'integration'; keyId: string | null; scopes: readonly ApiScope[] };
 
-/** Who may call a route: anyone, any signed-in agent, some roles, or also an integration key. */
-export type Access = 'public' | 'agent' | { roles: Role[]; integration?: boolean };
+/**
+ * Who may call a route: anyone, any signed-in agent, or some roles; `scopes` also opens it to API keys
+ * holding one of them. `integration: true` is the older spelling of `scopes: ['customers:write']`.
+ */
+export type Access = 'public' | 'agent' | { roles: Role[]; integration?: boolean; scopes?: ApiScope[] };
+
+/** The scope the bootstrap key (`INTEGRATION_API_KEY`) has: pushing customers, as before keys were managed. */
+export const bootstrapScopes: readonly ApiScope[] = ['customers:write'];
+
+/** Looks up a managed API key (hashed), counts it against its rate limit and returns its caller. */
+export interface ApiKeyResolver {
+  resolve(rawKey: string): Promise<Extract<Caller, { kind: 'integration' }>>;
+  /** The bootstrap key's requests go through the same rate limit. */
+  bootstrapUsed(): Promise<void>;
+}
 
 export interface RouteDefinition<Body extends z.ZodType = z.ZodType, Params extends z.ZodType = z.ZodType, Query extends z.ZodType = z.ZodType> {
   method: 'get' | 'post' | 'put' | 'delete';
@@ -40,12 +54,16 @@ export function validationError(error: z.ZodError, prefix: string): SentralError
   return new SentralError('VALIDATION_FAILED', `${field}: ${issue.message}`, { field });
 }
 
-export async function authenticate(req: Request, tokens: TokenService, integrationKey: string | null): Promise<Caller | null> {
+export async function authenticate(req: Request, tokens: TokenService, integrationKey: string | null, apiKeys?: ApiKeyResolver): Promise<Caller | null> {
   const header = req.get('authorization');
   if (header?.startsWith('Bearer ')) return { kind: 'agent', agent: await tokens.verify(header.slice(7)) };
   const apiKey = req.get('x-api-key');
   if (apiKey !== undefined) {
-    if (integrationKey && timingSafeEqualString(apiKey, integrationKey)) return { kind: 'integration' };
+    if (integrationKey && timingSafeEqualString(apiKey, integrationKey)) {
+      await apiKeys?.bootstrapUsed();
+      return { kind: 'integration', keyId: null, scopes: bootstrapScopes };
+    }
+    if (apiKeys) return apiKeys.resolve(apiKey);
     throw new SentralError('UNAUTHENTICATED', 'invalid API key');
   }
   return null;
@@ -66,16 +84,18 @@ export function authorise(access: Access, caller: Caller | null): void {
     return;
   }
   if (caller.kind === 'integration') {
-    if (!access.integration) throw new SentralError('FORBIDDEN', 'integration keys may not call this route');
+    const opening = access.scopes ?? (access.integration ? bootstrapScopes : []);
+    if (opening.length === 0) throw new SentralError('FORBIDDEN', 'API keys may not call this route');
+    if (!opening.some((scope) => caller.scopes.includes(scope))) throw new SentralError('FORBIDDEN', `requires scope ${opening.join(' or ')}`);
     return;
   }
   if (!access.roles.includes(caller.agent.role)) throw new SentralError('FORBIDDEN', `requires role ${access.roles.join(' or ')}`);
 }
 
-export function mount(route: RouteDefinition, deps: { tokens: TokenService; integrationKey: string | null }): RequestHandler {
+export function mount(route: RouteDefinition, deps: { tokens: TokenService; integrationKey: string | null; apiKeys?: ApiKeyResolver }): RequestHandler {
   return async (req, res, next) => {
     try {
-      const caller = await authenticate(req, deps.tokens, deps.integrationKey);
+      const caller = await authenticate(req, deps.tokens, deps.integrationKey, deps.apiKeys);
       authorise(route.access, caller);
       // NUL characters and absurd nesting are refused before any validator or query sees them.
       assertSafeInput(req.params, 'params');
@@ -113,7 +133,7 @@ export function openApiDocument(routes: RouteDefinition[], serverUrl: string): o
       summary: route.summary,
       ...(route.access === 'public'
         ? {}
-        : { security: typeof route.access === 'object' && route.access.integration ? [{ bearer: [] }, { apiKey: [] }] : [{ bearer: [] }] }),
+        : { security: typeof route.access === 'object' && (route.access.integration || route.access.scopes?.length) ? [{ bearer: [] }, { apiKey: [] }] : [{ bearer: [] }] }),
       ...(parameters.length ? { parameters } : {}),
       ...(route.body
         ? { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) } } } }

@@ -185,9 +185,9 @@ export function apiRoutes(deps: {
       method: 'post',
       path: '/api/customers',
       summary: 'Create or update (by externalId) a customer with identities and back-office facts',
-      access: { ...staff, integration: true },
+      access: { ...staff, scopes: ['customers:write'] },
       body: customerInput,
-      responses: { 200: 'Updated: {"id", ...}', 201: 'Created: {"id", ...}', 403: 'Not a supervisor, admin or integration' },
+      responses: { 200: 'Updated: {"id", ...}', 201: 'Created: {"id", ...}', 403: 'Not a supervisor, admin or a key with customers:write' },
       async handler({ body }) {
         const { id, created } = await upsertCustomer(db, body, defaultCountry);
         return { status: created ? 201 : 200, body: await customerView(db, id) };
@@ -197,7 +197,7 @@ export function apiRoutes(deps: {
       method: 'get',
       path: '/api/customers',
       summary: 'Find customers by part of name or email (3 characters or more), phone number or external id (at most `limit`, default 20); rate-limited per user and audited',
-      access: 'agent',
+      access: { roles: [...roles], scopes: ['customers:read'] },
       query: customerSearchQuery,
       responses: { 200: '[{"id","externalId","name","language","segment","emails","phones","faxNumbers"}]', 429: 'Too many searches (Retry-After)' },
       async handler({ query, caller }) {
@@ -215,7 +215,7 @@ export function apiRoutes(deps: {
       method: 'get',
       path: '/api/customers/:id',
       summary: 'The 360 view of one customer: identities, facts, segment, and contacts on every channel',
-      access: 'agent',
+      access: { roles: [...roles], scopes: ['customers:read'] },
       params: uuidParam,
       responses: { 200: 'The customer', 404: 'No such customer' },
       async handler({ params, caller }) {
@@ -227,8 +227,8 @@ export function apiRoutes(deps: {
     defineRoute({
       method: 'get',
       path: '/api/contacts/:id',
-      summary: 'One contact with its state timeline and messages (its agent, supervisors and admins only)',
-      access: 'agent',
+      summary: 'One contact with its state timeline and messages (its agent, supervisors and admins, or a key with contacts:read)',
+      access: { roles: [...roles], scopes: ['contacts:read'] },
       params: uuidParam,
       responses: { 200: 'The contact', 403: 'Not your contact', 404: 'No such contact' },
       async handler({ params, caller }) {

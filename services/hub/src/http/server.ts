@@ -6,8 +6,9 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import { faviconHandler } from './favicon.ts';
-import { mount, openApiDocument, type RouteDefinition } from './route.ts';
+import { mount, openApiDocument, type ApiKeyResolver, type RouteDefinition } from './route.ts';
 import { securityHeaders } from './security-headers.ts';
+import { webhookOpenApi } from '../integration/webhook-schema.ts';
 
 const JSON_LIMIT = '256kb';
 const DEFAULT_CONCURRENT_READS = 4;
@@ -29,6 +30,8 @@ export function createHttpApp(deps: {
   integrationKey: string | null;
   /** Proxies in front of the hub whose X-Forwarded-For is believed (see `client-address.ts`). */
   trustProxy: number | false;
+  /** Managed API keys (`X-Api-Key`); without it only the bootstrap key is known. */
+  apiKeys?: ApiKeyResolver;
   publicBaseUrl: string;
   metrics: Metrics;
   logger: Logger;
@@ -65,7 +68,7 @@ export function createHttpApp(deps: {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
-  const document = openApiDocument(routes, deps.publicBaseUrl);
+  const document = { ...openApiDocument(routes, deps.publicBaseUrl), webhooks: webhookOpenApi() };
   app.get('/api/openapi.json', (_req, res) => {
     res.json(document);
   });
