@@ -256,7 +256,7 @@ async function bullmqBaseline(backend: Backend, database: TestDatabase, prefix: 
 }
 
 /** The floor of any push to an agent: one acknowledged event over loopback, no hub logic in between. */
-async function socketIoRoundTrip(): Promise<BenchResult> {
+export async function socketIoRoundTrip(): Promise<BenchResult> {
   const http = createServer();
   const server = new Server(http, { serveClient: false });
   server.on('connection', (socket) => socket.on('echo', (payload: unknown, ack: (answer: unknown) => void) => ack(payload)));

@@ -43,7 +43,7 @@ describe('API keys', () => {
     expect(stored.hash).not.toContain(created.key);
     expect(JSON.stringify(stored)).not.toContain(created.key);
 
-    expect((await call('GET', '/api/customers?limit=2', { key: created.key })).status).toBe(200);
+    expect((await call('GET', '/api/customers?query=KEY-1&limit=2', { key: created.key })).status).toBe(200);
     const listed = (await (await call('GET', '/api/api-keys', { token: admin })).json()) as Array<Record<string, unknown>>;
     const mine = listed.find((key) => key['id'] === created.id)!;
     expect(mine).toMatchObject({ name: 'ERP reader', scopes: ['customers:read'], revokedAt: null });
@@ -66,20 +66,20 @@ describe('API keys', () => {
 
   it('refuses a revoked or expired key at once, and an unknown one', async () => {
     const key = await createKey({ name: 'short-lived', scopes: ['customers:read'] });
-    expect((await call('GET', '/api/customers', { key: key.key })).status).toBe(200);
+    expect((await call('GET', '/api/customers?query=KEY-1', { key: key.key })).status).toBe(200);
     const revoked = await call('DELETE', `/api/api-keys/${key.id}`, { token: admin });
     expect(revoked.status).toBe(200);
     expect(((await revoked.json()) as { revokedAt: string | null }).revokedAt).toEqual(expect.any(String));
-    expect((await call('GET', '/api/customers', { key: key.key })).status).toBe(401);
+    expect((await call('GET', '/api/customers?query=KEY-1', { key: key.key })).status).toBe(401);
 
     const expiring = await createKey({ name: 'expiring', scopes: ['customers:read'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() });
-    expect((await call('GET', '/api/customers', { key: expiring.key })).status).toBe(200);
+    expect((await call('GET', '/api/customers?query=KEY-1', { key: expiring.key })).status).toBe(200);
     await hub.database.db.apiKey.update({ where: { id: expiring.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const expired = await call('GET', '/api/customers', { key: expiring.key });
+    const expired = await call('GET', '/api/customers?query=KEY-1', { key: expiring.key });
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { error: { message: string } }).error.message).toContain('expired');
 
-    expect((await call('GET', '/api/customers', { key: 'sk_not-a-key' })).status).toBe(401);
+    expect((await call('GET', '/api/customers?query=KEY-1', { key: 'sk_not-a-key' })).status).toBe(401);
     const audit = await hub.database.db.auditLog.findMany({ where: { entity: 'api-key', entityId: key.id } });
     expect(audit.map((row) => row.action).sort()).toEqual(['api-key.create', 'api-key.revoke']);
   });
@@ -89,7 +89,7 @@ describe('API keys', () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 5; i++) {
-      const response = await call('GET', '/api/customers?limit=1', { key: key.key });
+      const response = await call('GET', '/api/customers?query=KEY-1&limit=1', { key: key.key });
       statuses.push(response.status);
       if (response.status === 429) retryAfter = response.headers.get('retry-after');
     }
@@ -97,12 +97,12 @@ describe('API keys', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     // Another key is not held back by it.
     const other = await createKey({ name: 'fast lane', scopes: ['customers:read'] });
-    expect((await call('GET', '/api/customers?limit=1', { key: other.key })).status).toBe(200);
+    expect((await call('GET', '/api/customers?query=KEY-1&limit=1', { key: other.key })).status).toBe(200);
   });
 
   it('keeps INTEGRATION_API_KEY as a bootstrap key that may only push customers', async () => {
     expect((await call('POST', '/api/customers', { key: bootstrapKey }, { externalId: 'BOOT-1', name: 'Ola Bootstrap' })).status).toBe(201);
-    expect((await call('GET', '/api/customers', { key: bootstrapKey })).status).toBe(403);
+    expect((await call('GET', '/api/customers?query=KEY-1', { key: bootstrapKey })).status).toBe(403);
     expect((await call('POST', '/api/api-keys', { key: bootstrapKey }, { name: 'x', scopes: ['import'] })).status).toBe(403);
   });
 

@@ -133,7 +133,11 @@ export interface SelfServiceHandover {
 
 /** What the hub sends back out through a channel. */
 export type OutboundEvent =
-  | { kind: 'message'; contactId: string; from: 'agent' | 'bot' | 'system'; text: string; at: string; seq?: number; options?: ChatOption[]; links?: ChatLink[] }
+  /**
+   * `customerAddress` (the chat visitor id) also reaches the customer's sockets that have not joined the
+   * conversation yet: a bot answers the first message while the channel is still acknowledging it.
+   */
+  | { kind: 'message'; contactId: string; from: 'agent' | 'bot' | 'system'; text: string; at: string; seq?: number; options?: ChatOption[]; links?: ChatLink[]; customerAddress?: string | null }
   | { kind: 'queue'; contactId: string; position: number; estimatedWaitSeconds: number }
   | { kind: 'ended'; contactId: string; by: 'agent' | 'customer' | 'system'; at: string }
   /** An agent was offered the contact (a channel may call the customer back now). */

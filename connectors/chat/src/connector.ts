@@ -552,7 +552,7 @@ export const chatConnector: ConnectorFactory<ChatConnectorConfig> = {
         const room = namespace.to(rooms.chatContact(event.contactId));
         switch (event.kind) {
           case 'message':
-            room.emit('message', {
+            (event.customerAddress ? namespace.to([rooms.chatContact(event.contactId), rooms.chatVisitor(event.customerAddress)]) : room).emit('message', {
               from: event.from,
               text: event.text,
               at: event.at,

@@ -204,9 +204,11 @@ export function apiRoutes(deps: {
         const actorId = caller?.kind === 'agent' ? caller.agent.id : null;
         if (actorId) await limits.consume('customers:search', actorId);
         const found = await searchCustomers(db, query, defaultCountry);
-        // Who looked for whom: the search text is itself personal data, so it stays in the audit log, not in logs.
+        // Who looked for whom. The search text is itself personal data (a name, an address) that an erasure could
+        // not find again, so only its kind is kept; the customers it found say what was looked at.
+        const kind = query.query.includes('@') ? 'email' : /^[+\d\s()-]+$/.test(query.query) ? 'phone' : 'text';
         await db.auditLog.create({
-          data: { actorId, action: 'customer.search', entity: 'customer', data: { query: query.query, results: found.length, customerIds: found.map((customer) => customer.id) } },
+          data: { actorId, action: 'customer.search', entity: 'customer', data: { kind, length: query.query.length, results: found.length, customerIds: found.map((customer) => customer.id) } },
         });
         return { body: found };
       },

@@ -112,6 +112,8 @@ export async function eraseCustomer(db: Database, customerId: string): Promise<{
       await tx.$executeRaw`UPDATE "ContactEvent" SET data = '{}'::jsonb WHERE "contactId" = ANY(${contactIds}::uuid[]) AND type IN ('identified', 'linked', 'transferred', 'reassigned', 'send-failed')`;
       await tx.inboundEvent.updateMany({ where: { customerId }, data: { data: {}, externalId: null } });
       await tx.webhookOutbox.deleteMany({ where: { subjectId: { in: [customerId, ...contactIds] } } });
+      // Colleagues' internal notes may quote the customer too.
+      await tx.contactNote.updateMany({ where: { contactId: { in: contactIds } }, data: { text: REDACTED_TEXT } });
       return { contacts: contactIds.length, messages: messages.count, attachments: attachments.count };
     },
     { timeout: 60_000 },

@@ -38,7 +38,7 @@ export const limitPolicies = {
   // Generous per address: a carrier's or an office's NAT puts many real customers behind one.
   'chat:message:address': { points: 600, durationSeconds: 60 },
   /** Chat socket connections per client address, and per returning visitor id (tabs, reconnects). */
-  'chat:connect:address': { points: 60, durationSeconds: 60 },
+  'chat:connect:address': { points: 300, durationSeconds: 60 },
   'chat:connect:visitor': { points: 30, durationSeconds: 60 },
   /** New chat conversations per visitor and per client address. */
   'chat:conversation:visitor': { points: 5, durationSeconds: 3600 },

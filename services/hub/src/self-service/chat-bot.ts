@@ -90,6 +90,8 @@ export function createChatBot(deps: {
 
   /** Stores and sends the bot's messages; a conversation that ended meanwhile gets none. */
   async function say(contactId: string, said: Said[]): Promise<void> {
+    if (said.length === 0) return;
+    const visitor = (await db.contact.findUnique({ where: { id: contactId }, select: { fromAddress: true } }))?.fromAddress ?? null;
     for (const message of said) {
       const stored = await db
         .$transaction((tx) =>
@@ -109,6 +111,7 @@ export function createChatBot(deps: {
         text: stored.text,
         at: stored.at,
         seq: stored.seq,
+        customerAddress: visitor,
         ...(message.options ? { options: message.options } : {}),
         ...(message.links ? { links: message.links } : {}),
       });
