@@ -244,6 +244,8 @@ describe('the web chat widget in Chromium', () => {
       const hostile = (await openShop('?data-language=nb&css=aggressive', viewport)).page;
       await openChat(plain);
       await openChat(hostile);
+      // Both panels have drawn their first message before they are compared.
+      await Promise.all([plain, hostile].map((page) => page.locator('sentral-chat .log .msg').first().waitFor()));
       const [expected, actual] = [await styleOf(plain), await styleOf(hostile)];
       expect(expected.panel).not.toBeNull();
       expect(actual).toEqual(expected);
