@@ -16,11 +16,10 @@ export default defineConfig({
       reporter: ['text-summary'],
       include: ['contract/src/**', 'queues/src/**', 'prisma/src/**', 'connectors/*/src/**', 'services/*/src/**', 'web-agent/src/**'],
       exclude: ['**/*.test.ts', '**/generated/**', '**/dist/**', 'test/**', 'bench/**'],
-      // A floor so coverage cannot fall. Measured on the unit tests plus three integration files (supervisor-actions,
-      // routing-engine, chat-end-to-end): 43.6 % lines, 41.4 % statements, 33.7 % functions, 34.1 % branches; the whole
-      // suite covers a superset, so these figures less a margin hold for it. Raise them as the suite grows.
+      // A floor so coverage cannot fall: the whole suite in CI covered 70.1 % lines, 67.2 % statements, 59.1 %
+      // functions and 60.0 % branches; the floor is two points below, for paths that vary with timing.
       // Processes the tests spawn (hub replicas, the simulator CLI) are not measured, only the test processes.
-      thresholds: { lines: 42, statements: 40, functions: 32, branches: 32 },
+      thresholds: { lines: 68, statements: 65, functions: 57, branches: 58 },
     },
   },
 });
