@@ -169,6 +169,30 @@ export interface ArticleHit {
 }
 
 /** @public The port the knowledge base implements for search and the bot. */
+export const articleStatuses = ['draft', 'published'] as const;
+export type ArticleStatus = (typeof articleStatuses)[number];
+
+/** A row of `GET /api/kb/articles`. */
+export interface ArticleSummary {
+  id: string;
+  slug: string;
+  title: string;
+  language: Language;
+  category: string;
+  tags: string[];
+  status: ArticleStatus;
+  version: number;
+  updatedAt: string;
+  publishedAt: string | null;
+}
+
+/** `GET /api/kb/articles/:id`. */
+export interface ArticleView extends ArticleSummary {
+  body: string;
+  /** Earlier versions, newest first (every save keeps the one it replaced). */
+  versions: Array<{ version: number; title: string; status: ArticleStatus; savedAt: string; savedById: string | null }>;
+}
+
 export interface KnowledgeBase {
   search(query: string, language: Language, limit?: number): Promise<ArticleHit[]>;
 }

@@ -1,27 +1,8 @@
-import type { ArticleHit, Language } from '@sentral/contract';
+import type { ArticleHit, ArticleStatus, ArticleSummary, ArticleView, Language } from '@sentral/contract';
 import { request } from './api.ts';
 
-export type ArticleStatus = 'draft' | 'published';
-
-/** A row of `GET /api/kb/articles`. */
-export interface ArticleSummary {
-  id: string;
-  slug: string;
-  title: string;
-  language: Language;
-  category: string;
-  tags: string[];
-  status: ArticleStatus;
-  version: number;
-  updatedAt: string;
-  publishedAt: string | null;
-}
-
 /** `GET /api/kb/articles/:id`. */
-export interface Article extends ArticleSummary {
-  body: string;
-  versions: Array<{ version: number; title: string; status: ArticleStatus; savedAt: string; savedById: string | null }>;
-}
+export type Article = ArticleView;
 
 export interface ArticleDraft {
   title: string;

@@ -3,7 +3,8 @@ import { languages, type Language } from '@sentral/contract';
 import { ApiError } from '../api.ts';
 import { SafeHtml } from '../components/SafeHtml.tsx';
 import { useI18n } from '../i18n.tsx';
-import { createKnowledgeBaseApi, type Article, type ArticleDraft, type ArticleStatus, type ArticleSummary } from '../kb.ts';
+import type { ArticleStatus, ArticleSummary } from '@sentral/contract';
+import { createKnowledgeBaseApi, type Article, type ArticleDraft } from '../kb.ts';
 import type { WallboardT } from './texts.ts';
 
 const emptyDraft = (language: Language): ArticleDraft => ({ title: '', body: '', language, category: '', tags: [], status: 'draft' });

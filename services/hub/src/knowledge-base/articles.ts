@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { languages, SentralError, type Language } from '@sentral/contract';
+import { articleStatuses, languages, SentralError, type ArticleStatus, type ArticleSummary, type ArticleView, type Language } from '@sentral/contract';
 import type { Database } from '@sentral/db';
-
-export const articleStatuses = ['draft', 'published'] as const;
-export type ArticleStatus = (typeof articleStatuses)[number];
 
 const slugSchema = z
   .string()
@@ -50,24 +47,6 @@ export const articleListQuery = z
 export type ArticleInput = z.infer<typeof articleInput>;
 export type ArticleChange = z.infer<typeof articleChange>;
 
-export interface ArticleSummary {
-  id: string;
-  slug: string;
-  title: string;
-  language: Language;
-  category: string;
-  tags: string[];
-  status: ArticleStatus;
-  version: number;
-  updatedAt: string;
-  publishedAt: string | null;
-}
-
-export interface ArticleView extends ArticleSummary {
-  body: string;
-  /** Earlier versions, newest first (every save keeps the one it replaced). */
-  versions: Array<{ version: number; title: string; status: ArticleStatus; savedAt: string; savedById: string | null }>;
-}
 
 /** A slug from a title: "Åpningstider i påsken" → "apningstider-i-pasken". */
 export function slugify(title: string): string {
